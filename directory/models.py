@@ -497,3 +497,50 @@ class Place(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class GeocodedPlace(models.Model):
+    """A cached answer from the optional online geocoder (off unless GEOCODER is set).
+
+    Caching means a place is asked about once, and a page never waits on the network for a
+    name it has seen before. A miss is cached too (`found` false), so it is not asked again.
+    """
+
+    query = models.CharField(max_length=200, unique=True, help_text="The normalised query.")
+    found = models.BooleanField(default=True)
+    name = models.CharField(max_length=200, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    nation = models.CharField(max_length=20, choices=vocabulary.NATIONS, blank=True)
+    geocoder = models.CharField(max_length=50)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(found=False) | (Q(latitude__isnull=False) & Q(longitude__isnull=False)),
+                name="geocodedplace_found_has_point",
+            ),
+        ]
+
+    def __str__(self):
+        return self.query
+
+
+class ServiceSearchDocument(models.Model):
+    """The words a text search matches for one service, kept in step by `directory.search`.
+
+    `title` holds the service and organisation names (weighted higher); `body` the
+    description, vocabulary labels, language names in English and in their own script, and
+    towns. The full-text index over these columns is database-specific (an FTS5 table on
+    SQLite, a GIN expression index on PostgreSQL) and is made by migration 0005.
+    """
+
+    service = models.OneToOneField(
+        Service, on_delete=models.CASCADE, related_name="search_document"
+    )
+    title = models.TextField()
+    body = models.TextField()
+
+    def __str__(self):
+        return self.title
