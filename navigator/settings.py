@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "directory",
     "pathways",
 ]
@@ -178,8 +180,32 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Navigator API",
+    "DESCRIPTION": (
+        "Mental health services for ethnic minority communities in the UK: search the "
+        "directory by place, language, need and opening time. Read-only, no key needed."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page's scripts come from the sidecar package, served by us: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+# Optional online geocoding of place names through geopy ("nominatim"), off unless set.
+# Answers are cached in the database; pages never wait on it for a place seen before.
+GEOCODER = os.environ.get("GEOCODER", "")
+GEOCODER_USER_AGENT = os.environ.get(
+    "GEOCODER_USER_AGENT", "navigator (+https://navigator.example)"
+)
+GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "3"))
 
 # A listing not checked for this many days is shown with a caution and counted as stale.
 STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "365"))
