@@ -1,8 +1,12 @@
 """Reads from the directory. Views, the API and (later) the pathway engine call these."""
 
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Prefetch, QuerySet
 
-from . import vocabulary
+from . import geo, hours, search, vocabulary
 from .models import Location, Phone, Schedule, Service, ServiceAtLocation, ServiceLanguage
 
 
@@ -34,6 +38,10 @@ def service_queryset() -> QuerySet[Service]:
                 "location__town", "location__name"
             ),
         ),
+        Prefetch(
+            "service_at_locations__schedules",
+            queryset=Schedule.objects.order_by("weekday", "opens_at"),
+        ),
     )
 
 
@@ -55,3 +63,215 @@ def service_detail(*, slug: str) -> Service:
 def service_locations(service: Service) -> list[Location]:
     """The service's locations, using the prefetched rows."""
     return [sal.location for sal in service.service_at_locations.all()]
+
+
+@dataclass(frozen=True)
+class LanguageMatch:
+    code: str
+    name: str
+    how: str  # "staff" or "interpreter"
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    service: Service
+    distance_km: float | None
+    location: Location | None  # the nearest of the service's locations, when searching near
+    open_state: hours.OpenState
+    text_score: float | None
+    language_matches: tuple[LanguageMatch, ...]
+
+    @property
+    def national(self) -> bool:
+        return self.service.national
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    results: list[SearchResult]
+    count: int
+    number: int
+    page_size: int
+    moment: datetime
+    origin: object | None  # geo.ResolvedLocation
+    radius_km: float
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+class PageOutOfRange(Exception):
+    def __init__(self, last_page: int):
+        super().__init__(f"There are only {last_page} pages.")
+        self.last_page = last_page
+
+
+def service_spans(service: Service, location: Location | None = None):
+    """The opening spans that apply: the location's own, else the service's."""
+    if location is not None:
+        for sal in service.service_at_locations.all():
+            if sal.location_id == location.id and sal.schedules.all():
+                return list(sal.schedules.all())
+    return list(service.schedules.all())
+
+
+def service_nation(service: Service, location: Location | None = None) -> str:
+    """Whose bank holidays apply: the location's nation, else the first location's, else England."""
+    if location is not None:
+        return location.nation
+    for sal in service.service_at_locations.all():
+        return sal.location.nation
+    return "england"
+
+
+def _language_matches(service: Service, codes: list[str]) -> tuple[LanguageMatch, ...]:
+    best: dict[str, LanguageMatch] = {}
+    for service_language in service.languages.all():
+        code = service_language.language_id
+        if code not in codes or service_language.provision == "written":
+            continue
+        current = best.get(code)
+        if current is None or (
+            current.how == "interpreter" and service_language.provision == "staff"
+        ):
+            best[code] = LanguageMatch(
+                code, service_language.language.name, service_language.provision
+            )
+    return tuple(best[code] for code in codes if code in best)
+
+
+def service_search(filterset, *, page: int = 1, page_size: int = 20) -> SearchPage:
+    """Run a validated ServiceFilterSet: distances, ordering and one page of results.
+
+    Local services are those with a location inside the radius; national phone and online
+    services are included after them, with no distance. The cost follows the services near
+    the person: the database narrows to a bounding box, then distances are exact.
+    Raises PageOutOfRange for a page past the last.
+    """
+    cleaned = filterset.form.cleaned_data
+    queryset = filterset.qs
+    origin = cleaned.get("origin")
+    text = (cleaned.get("q") or "").strip()
+    ordering = filterset.search_ordering
+    radius_km = filterset.search_radius_km
+    start = (page - 1) * page_size
+    distances: dict = {}
+    scores: dict = {}
+
+    if origin is not None:
+        # First the addresses inside the box round the point (an indexed range), then only
+        # those services go through the filters: the cost follows what is nearby.
+        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(origin.point, radius_km)
+        in_box = Location.objects.filter(
+            latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
+        ).values_list("service_at_locations__service_id", "id", "latitude", "longitude")
+        nearest = {}
+        for service_id, location_id, latitude, longitude in in_box:
+            if service_id is None:
+                continue
+            distance = geo.distance_km(origin.point, geo.Point(latitude, longitude))
+            if distance <= radius_km and (
+                service_id not in nearest or distance < nearest[service_id][0]
+            ):
+                nearest[service_id] = (distance, location_id)
+        names = {}
+        if nearest:
+            for service_id, name in queryset.filter(
+                id__in=list(nearest), national=False
+            ).values_list("id", "name"):
+                names[service_id] = name
+                distances[service_id] = nearest[service_id]
+
+        def local_key(service_id):
+            # Near a place, every match is relevant and the nearest comes first; the text
+            # decides what is found, and relevance ranks only a search with no place.
+            if ordering == "name":
+                return (names[service_id], str(service_id))
+            return (distances[service_id][0], names[service_id], str(service_id))
+
+        local_ids = sorted(distances, key=local_key)
+        # Services with no address that serve an area holding the point (a local crisis
+        # line, an IMHA) come next, then national ones.
+        area_only = queryset.filter(
+            national=False, service_area__isnull=False, service_at_locations__isnull=True
+        ).order_by("name", "id")
+        local_ids += [
+            service_id
+            for service_id, area in area_only.values_list("id", "service_area")
+            if geo.area_contains(area, origin.point)
+        ]
+        national = queryset.filter(national=True)
+        count = len(local_ids) + national.count()
+        _check_page(page, page_size, count)
+        page_ids = local_ids[start : start + page_size]
+        remaining = page_size - len(page_ids)
+        if remaining > 0:
+            offset = max(0, start - len(local_ids))
+            page_ids += _ordered_ids(national, text, ordering, remaining, offset, scores)
+    else:
+        count = queryset.count()
+        _check_page(page, page_size, count)
+        page_ids = _ordered_ids(queryset, text, ordering, page_size, start, scores)
+
+    services = service_queryset().in_bulk(page_ids)
+    language_codes = cleaned.get("language") or []
+    moment = filterset.moment
+    results = []
+    for service_id in page_ids:
+        service = services[service_id]
+        distance, location_id = distances.get(service_id, (None, None))
+        location = next(
+            (
+                sal.location
+                for sal in service.service_at_locations.all()
+                if sal.location_id == location_id
+            ),
+            None,
+        )
+        results.append(
+            SearchResult(
+                service=service,
+                distance_km=round(distance, 1) if distance is not None else None,
+                location=location,
+                open_state=hours.open_state(
+                    service_spans(service, location), moment, service_nation(service, location)
+                ),
+                text_score=scores.get(service_id),
+                language_matches=_language_matches(service, language_codes),
+            )
+        )
+    return SearchPage(
+        results=results,
+        count=count,
+        number=page,
+        page_size=page_size,
+        moment=moment,
+        origin=origin,
+        radius_km=radius_km,
+    )
+
+
+def _check_page(page: int, page_size: int, count: int) -> None:
+    last_page = max(1, math.ceil(count / page_size))
+    if page > last_page:
+        raise PageOutOfRange(last_page)
+
+
+def _ordered_ids(queryset, text, ordering, limit, offset, scores) -> list:
+    """One page of ids from the database: by text relevance, or by name."""
+    if text and ordering == "relevance":
+        ranked = search.ranked_service_ids(text, among=queryset, limit=limit, offset=offset)
+        scores.update(ranked)
+        return [service_id for service_id, _score in ranked]
+    return list(
+        queryset.order_by("name", "id").values_list("id", flat=True)[offset : offset + limit]
+    )

@@ -172,3 +172,52 @@ class ServiceSerializer(serializers.ModelSerializer):
         path = reverse("directory:service_detail", kwargs={"slug": service.slug})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
+
+
+class SearchResultSerializer(ServiceSerializer):
+    """A service as a search result: the service, plus how near, whether open, which language."""
+
+    distance_km = serializers.SerializerMethodField()
+    open_now = serializers.SerializerMethodField()
+    always_open = serializers.SerializerMethodField()
+    closes_at = serializers.SerializerMethodField()
+    next_opens_at = serializers.SerializerMethodField()
+    language_match = serializers.SerializerMethodField()
+
+    class Meta(ServiceSerializer.Meta):
+        fields = [
+            *ServiceSerializer.Meta.fields,
+            "distance_km",
+            "open_now",
+            "always_open",
+            "closes_at",
+            "next_opens_at",
+            "language_match",
+        ]
+
+    def to_representation(self, result):
+        self._result = result
+        return super().to_representation(result.service)
+
+    def get_distance_km(self, service) -> float | None:
+        return self._result.distance_km
+
+    def get_open_now(self, service) -> bool:
+        return self._result.open_state.open_now
+
+    def get_always_open(self, service) -> bool:
+        return self._result.open_state.always_open
+
+    def get_closes_at(self, service) -> str | None:
+        moment = self._result.open_state.closes_at
+        return moment.isoformat() if moment else None
+
+    def get_next_opens_at(self, service) -> str | None:
+        moment = self._result.open_state.next_opens_at
+        return moment.isoformat() if moment else None
+
+    def get_language_match(self, service) -> list[dict]:
+        return [
+            {"code": match.code, "name": match.name, "how": match.how}
+            for match in self._result.language_matches
+        ]

@@ -1,3 +1,6 @@
+import json
+from datetime import time
+
 import pytest
 from django.urls import reverse
 
@@ -42,7 +45,8 @@ def test_the_crisis_lines_show_even_when_the_database_is_down(client, monkeypatc
     assert_has_banner_and_crisis_lines(html)
 
 
-def test_the_service_page_shows_what_a_person_needs_to_get_there(client, service):
+def test_the_service_page_shows_what_a_person_needs_to_get_there(client, service, time_machine):
+    time_machine.move_to("2026-11-30T10:00:00Z")  # a Monday morning
     response = client.get(reverse("directory:service_detail", kwargs={"slug": service.slug}))
     html = response.content.decode()
     assert response.status_code == 200
@@ -50,7 +54,8 @@ def test_the_service_page_shows_what_a_person_needs_to_get_there(client, service
     assert "Imaginary Gurdwara Wellbeing Drop-in" in html
     assert 'href="tel:01214960001"' in html
     assert "7 Makebelieve Road" in html
-    assert "Wednesday" in html and "18:00 to 22:00" in html
+    assert "Wednesday 2 December" in html and "6pm to 10pm" in html
+    assert "Closed. Opens Wednesday at 6pm" in html
     assert "Punjabi" in html and "through an interpreter" in html
     assert "You can refer yourself" in html
     assert "Last checked on 1 October 2026 by a community champion by visiting" in html
@@ -115,3 +120,42 @@ def test_pages_are_served_without_external_scripts(client, service):
         reverse("directory:service_detail", kwargs={"slug": service.slug})
     ).content.decode()
     assert '<script src="http' not in html and "cdn" not in html.lower()
+
+
+def page_of(client, service):
+    return client.get(
+        reverse("directory:service_detail", kwargs={"slug": service.slug})
+    ).content.decode()
+
+
+def test_the_coming_week_marks_a_bank_holiday_and_closes_for_it(client, service, time_machine):
+    from directory.models import Schedule
+
+    Schedule.objects.create(service=service, weekday=4, opens_at=time(9), closes_at=time(17))
+    time_machine.move_to("2026-12-21T10:00:00Z")  # the Monday before Christmas
+    html = page_of(client, service)
+    assert "Christmas Day (bank holiday)" in html
+    assert "Closed for the bank holiday" in html
+
+
+def test_the_service_page_links_to_a_map_and_describes_itself_for_search_engines(client, service):
+    html = page_of(client, service)
+    assert "https://www.openstreetmap.org/?mlat=52.58620&amp;mlon=-2.12880" in html
+    data = json.loads(
+        html.split('id="service-json-ld" type="application/json">')[1].split("</script>")[0]
+    )
+    assert data["@type"] == "Service"
+    assert data["name"] == "Imaginary Gurdwara Wellbeing Drop-in"
+    assert data["areaServed"][0]["address"]["postalCode"] == "WV1 9ZZ"
+    assert data["availableChannel"]["servicePhone"]["telephone"] == "0121 496 0001"
+
+
+def test_a_refuge_has_no_map_link_and_no_address_in_its_structured_data(client, refuge):
+    html = page_of(client, refuge)
+    assert "openstreetmap" not in html
+    assert "areaServed" not in html and "Secret" not in html
+
+
+def test_a_listing_checked_over_a_year_ago_carries_a_caution(client, service, time_machine):
+    time_machine.move_to("2027-11-01T10:00:00Z")
+    assert "This listing has not been checked for over a year" in page_of(client, service)

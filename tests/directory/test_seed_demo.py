@@ -36,8 +36,9 @@ MIDNIGHT, LAST_MINUTE = time(0, 0), time(23, 59)
 
 
 @pytest.fixture
-def demo(db):
-    return load_demo(today=TODAY)
+def demo(demo_directory, db):
+    # Loaded once for the module (tests/conftest.py), on the same day as TODAY.
+    return demo_directory
 
 
 def _digits(number):
@@ -599,16 +600,18 @@ def test_load_demo_rejects_an_unknown_code_and_changes_nothing_already_loaded(tm
 )
 def test_load_demo_rejects_a_web_address_or_email_not_on_example(tmp_path, key, value):
     data = _copy_fixture(tmp_path)
+    before = _counts()
     service = data["organizations"][-1]["services"][-1]
     service[key] = value
     with pytest.raises(ValueError, match=re.escape(service["slug"])):
         load_demo(_write_fixture(tmp_path, data), today=TODAY)
-    assert Service.objects.count() == 0
+    assert _counts() == before
 
 
 @pytest.mark.django_db
 def test_load_demo_rejects_an_unknown_language_and_a_referral_to_nowhere(tmp_path):
     data = _copy_fixture(tmp_path)
+    before = _counts()
     service = data["organizations"][0]["services"][0]
     service["languages"] = [*service["languages"], {"code": "xx", "how": "staff"}]
     with pytest.raises(ValueError, match="xx"):
@@ -617,7 +620,7 @@ def test_load_demo_rejects_an_unknown_language_and_a_referral_to_nowhere(tmp_pat
     service["referral_partners"] = ["no-such-service"]
     with pytest.raises(ValueError, match="no-such-service"):
         load_demo(_write_fixture(tmp_path, data), today=TODAY)
-    assert Service.objects.count() == 0
+    assert _counts() == before
 
 
 def test_the_search_index_is_up_to_date_after_seeding(demo):
@@ -635,8 +638,9 @@ def test_the_search_index_is_up_to_date_after_seeding(demo):
 @pytest.mark.django_db
 def test_load_demo_rejects_a_misspelt_key_rather_than_losing_the_data(tmp_path):
     data = _copy_fixture(tmp_path)
+    before = _counts()
     service = data["organizations"][0]["services"][0]
     service["need"] = service.pop("needs")
     with pytest.raises(ValueError, match=r"unknown key.*'need'"):
         load_demo(_write_fixture(tmp_path, data), today=TODAY)
-    assert Service.objects.count() == 0
+    assert _counts() == before

@@ -129,16 +129,24 @@ def test_the_list_is_paginated_with_a_count_and_links(api_client, service):
     response = api_client.get(reverse("api:service-list"), {"page_size": 2})
     body = response.json()
     assert response.status_code == 200
-    assert body["count"] == 4
+    assert (body["count"], body["page"], body["total_pages"]) == (4, 1, 2)
     assert len(body["results"]) == 2
-    assert body["next"].endswith("page=2&page_size=2")
+    assert body["next"] == "http://testserver/api/v1/services/?page_size=2&page=2"
     assert body["previous"] is None
+    second = api_client.get(body["next"]).json()
+    assert second["previous"] == "http://testserver/api/v1/services/?page_size=2&page=1"
+    assert {item["id"] for item in body["results"]}.isdisjoint(
+        item["id"] for item in second["results"]
+    )
 
 
-def test_page_size_is_capped_at_one_hundred(api_client, db):
-    ServiceFactory.create_batch(105)
-    response = api_client.get(reverse("api:service-list"), {"page_size": 500})
+def test_a_page_size_of_one_hundred_is_allowed_and_more_is_refused(api_client, db):
+    ServiceFactory.create_batch(101)
+    response = api_client.get(reverse("api:service-list"), {"page_size": 100})
     assert len(response.json()["results"]) == 100
+    response = api_client.get(reverse("api:service-list"), {"page_size": 500})
+    assert response.status_code == 400
+    assert response.json() == {"page_size": ["Ensure this value is less than or equal to 100."]}
 
 
 def test_inactive_services_are_not_listed(api_client, service):
