@@ -197,6 +197,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Two different sets of choices are both called "gender"; name them apart.
+    "ENUM_NAME_OVERRIDES": {
+        "ServiceGenderEnum": "directory.models.Service.Gender",
+        "PersonGenderEnum": "pathways.serializers.GENDERS",
+    },
 }
 
 # Optional online geocoding of place names through geopy ("nominatim"), off unless set.

@@ -9,7 +9,9 @@ admin.site.index_title = "Keep the directory true"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("directory.api_urls")),
+    path("api/v1/", include("pathways.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("pathways.urls")),
     path("", include("directory.urls")),
 ]

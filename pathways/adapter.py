@@ -1,0 +1,91 @@
+"""The thin layer between the directory and the engine: database rows in, snapshots out.
+
+It narrows candidates the way search does (an indexed bounding box round the person, then
+exact distances), adds national services and services whose area holds the person, and
+copies each into a frozen `ServiceSnapshot`. The engine never sees the ORM.
+"""
+
+from django.utils import timezone
+
+from directory import geo, hours, selectors
+from directory.models import Location, Service
+
+from .engine import PhoneLine, ServiceSnapshot
+
+# Candidates are gathered a little beyond the person's limit, so that a gap can point to
+# the nearest service further away.
+REACH_FACTOR = 2
+MAX_REACH_KM = 200
+
+
+def candidates_near(origin: geo.ResolvedLocation | None, max_distance_km: float) -> list:
+    """Snapshots of the active services a plan may draw on, for a person at `origin`."""
+    reach = min(max_distance_km * REACH_FACTOR, MAX_REACH_KM)
+    active = Service.objects.active()
+    distances: dict = {}
+    if origin is not None:
+        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(origin.point, reach)
+        in_box = Location.objects.filter(
+            latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
+        ).values_list("service_at_locations__service_id", "latitude", "longitude")
+        for service_id, latitude, longitude in in_box:
+            if service_id is None:
+                continue
+            distance = geo.distance_km(origin.point, geo.Point(latitude, longitude))
+            if distance <= reach and distance < distances.get(service_id, float("inf")):
+                distances[service_id] = distance
+    wanted = set(distances)
+    wanted.update(active.filter(national=True).values_list("id", flat=True))
+    if origin is not None:
+        # Services with an area (an IMHA, a local crisis line) whether or not they have an
+        # address: the engine needs to know if the person is inside it.
+        wanted.update(active.filter(service_area__isnull=False).values_list("id", flat=True))
+    services = selectors.service_queryset().active().filter(id__in=wanted)
+    return [snapshot(service, origin, distances.get(service.id)) for service in services]
+
+
+def snapshot(service: Service, origin, distance_km: float | None) -> ServiceSnapshot:
+    """A frozen copy of what the engine needs to know about one service."""
+    in_area = None
+    if service.service_area and origin is not None:
+        in_area = geo.area_contains(service.service_area, origin.point)
+    return ServiceSnapshot(
+        id=str(service.id),
+        slug=service.slug,
+        name=service.name,
+        organization=service.organization.name,
+        url=f"/services/{service.slug}/",
+        phones=tuple(
+            PhoneLine(
+                number=phone.number,
+                type=phone.type,
+                description=phone.description,
+                languages=tuple(sorted(language.code for language in phone.languages.all())),
+            )
+            for phone in service.phones.all()
+        ),
+        service_types=frozenset(term.code for term in service.service_types.all()),
+        needs=frozenset(term.code for term in service.needs.all()),
+        communities=frozenset(term.code for term in service.communities.all()),
+        access_routes=frozenset(term.code for term in service.access_routes.all()),
+        languages=tuple(
+            (service_language.language_id, service_language.provision)
+            for service_language in service.languages.all()
+        ),
+        minimum_age=service.minimum_age,
+        maximum_age=service.maximum_age,
+        gender=service.gender,
+        national=service.national,
+        distance_km=None if service.national else distance_km,
+        in_service_area=in_area,
+        spans=tuple(hours.Span.of(span) for span in selectors.service_spans(service)),
+        nation=selectors.service_nation(service),
+        ethnic_minority_led=service.organization.ethnic_minority_led,
+        user_led=service.organization.user_led,
+        free=service.free,
+        assured_date=service.assured_date,
+        stale=service.is_stale(timezone.localdate()),
+        referral_partner_ids=frozenset(
+            str(partner.id) for partner in service.referral_partners.all()
+        ),
+    )

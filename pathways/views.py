@@ -1,0 +1,89 @@
+"""The pathway pages: a short form, and the plan it gives.
+
+The form is sent by POST so the answers never appear in an address, a browser history or a
+server log. Only when the person asks for a share link are the answers put into an address
+(and its QR code), which they can see before they share it.
+"""
+
+from urllib.parse import urlencode
+
+import segno
+from django.http import QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from .forms import PathwayForm
+from .serializers import PathwayRequestSerializer
+from .services import plan_for
+
+SHARED_FIELDS = (
+    "where", "lat", "lon", "urgency", "first_language", "other_language", "needs", "communities",
+    "faith", "prefer", "age", "gender", "mha_status", "max_distance_km", "mode",
+)  # fmt: skip
+
+
+@never_cache
+def pathway_form(request):
+    mode = "professional" if request.GET.get("mode") == "professional" else "public"
+    form = PathwayForm(initial={"mode": mode, "max_distance_km": "15"})
+    return render(request, "pathways/form.html", {"form": form, "mode": mode})
+
+
+# No CSRF token: working out a plan changes nothing on the server, and the token's cookie
+# would be one more thing about the visit left in the browser.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def plan(request):
+    """POST: the form's answers. GET: a link the person chose to share (answers in it)."""
+    answers = request.POST if request.method == "POST" else request.GET
+    form = PathwayForm(answers)
+    mode = answers.get("mode") if answers.get("mode") == "professional" else "public"
+    if not form.is_valid():
+        return render(request, "pathways/form.html", {"form": form, "mode": mode}, status=400)
+    serializer = PathwayRequestSerializer(data=form.request_data())
+    if not serializer.is_valid():
+        _copy_errors(serializer.errors, form)
+        return render(request, "pathways/form.html", {"form": form, "mode": mode}, status=400)
+    context = {
+        "plan": plan_for(serializer.validated_data),
+        "origin": serializer.validated_data["origin"],
+        "answers": _hidden_answers(answers),
+        "mode": mode,
+    }
+    if request.method == "POST" and request.POST.get("share"):
+        share_url = (
+            request.build_absolute_uri(reverse("pathways:plan")) + "?" + _share_query(answers)
+        )
+        context["share_url"] = share_url
+        context["share_qr"] = segno.make(share_url, error="m").svg_inline(
+            scale=4, title="QR code for the link to this plan"
+        )
+    return render(request, "pathways/plan.html", context)
+
+
+def _copy_errors(errors, form):
+    """Put the serializer's messages on the form's fields, so the page shows them inline."""
+    field_for = {
+        "location": "where",
+        "languages": "first_language",
+        "max_distance_km": "max_distance_km",
+    }
+    for name, messages in errors.items():
+        if isinstance(messages, dict):
+            messages = [message for values in messages.values() for message in values]
+        field = field_for.get(name, name if name in form.fields else None)
+        for message in messages:
+            form.add_error(field, str(message))
+
+
+def _hidden_answers(answers: QueryDict) -> list[tuple[str, str]]:
+    """The answers as (name, value) pairs, to send again with "make a share link"."""
+    return [(name, value) for name in SHARED_FIELDS for value in answers.getlist(name) if value]
+
+
+def _share_query(answers: QueryDict) -> str:
+    return urlencode(_hidden_answers(answers))
