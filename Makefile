@@ -49,3 +49,7 @@ migrations-check: $(VENV)/.runtime
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+## bench: search latency on synthetic directories of 1k, 10k and 100k services (bench/README.md)
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py

@@ -168,28 +168,29 @@ def service_search(filterset, *, page: int = 1, page_size: int = 20) -> SearchPa
     scores: dict = {}
 
     if origin is not None:
-        # First the addresses inside the box round the point (an indexed range), then only
-        # those services go through the filters: the cost follows what is nearby.
+        # First the addresses inside the box round the point (an indexed range); the
+        # filters then run only on the services there, in the database, so the cost follows
+        # what is nearby and no list of ids is ever sent back as parameters.
         min_lat, max_lat, min_lon, max_lon = geo.bounding_box(origin.point, radius_km)
-        in_box = Location.objects.filter(
-            latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
-        ).values_list("service_at_locations__service_id", "id", "latitude", "longitude")
-        nearest = {}
-        for service_id, location_id, latitude, longitude in in_box:
-            if service_id is None:
+        in_box = ServiceAtLocation.objects.filter(
+            location__latitude__range=(min_lat, max_lat),
+            location__longitude__range=(min_lon, max_lon),
+        ).order_by()
+        names = dict(
+            queryset.filter(national=False, id__in=in_box.values("service_id"))
+            .order_by()
+            .values_list("id", "name")
+        )
+        for service_id, location_id, latitude, longitude in in_box.values_list(
+            "service_id", "location_id", "location__latitude", "location__longitude"
+        ):
+            if service_id not in names:
                 continue
             distance = geo.distance_km(origin.point, geo.Point(latitude, longitude))
             if distance <= radius_km and (
-                service_id not in nearest or distance < nearest[service_id][0]
+                service_id not in distances or distance < distances[service_id][0]
             ):
-                nearest[service_id] = (distance, location_id)
-        names = {}
-        if nearest:
-            for service_id, name in queryset.filter(
-                id__in=list(nearest), national=False
-            ).values_list("id", "name"):
-                names[service_id] = name
-                distances[service_id] = nearest[service_id]
+                distances[service_id] = (distance, location_id)
 
         def local_key(service_id):
             # Near a place, every match is relevant and the nearest comes first; the text

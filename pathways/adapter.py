@@ -8,7 +8,7 @@ copies each into a frozen `ServiceSnapshot`. The engine never sees the ORM.
 from django.utils import timezone
 
 from directory import geo, hours, selectors
-from directory.models import Location, Service
+from directory.models import Service, ServiceAtLocation
 
 from .engine import PhoneLine, ServiceSnapshot
 
@@ -18,29 +18,54 @@ REACH_FACTOR = 2
 MAX_REACH_KM = 200
 
 
-def candidates_near(origin: geo.ResolvedLocation | None, max_distance_km: float) -> list:
+# Bounds on what one plan reads, so its cost does not grow with the country: the nearest
+# local services (more than any section shows), and national or area-wide ones that fit.
+MAX_LOCAL_CANDIDATES = 300
+MAX_WIDE_CANDIDATES = 200
+
+
+def candidates_near(
+    origin: geo.ResolvedLocation | None, max_distance_km: float, needs: tuple[str, ...] = ()
+) -> list:
     """Snapshots of the active services a plan may draw on, for a person at `origin`."""
     reach = min(max_distance_km * REACH_FACTOR, MAX_REACH_KM)
     active = Service.objects.active()
     distances: dict = {}
     if origin is not None:
         min_lat, max_lat, min_lon, max_lon = geo.bounding_box(origin.point, reach)
-        in_box = Location.objects.filter(
-            latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
-        ).values_list("service_at_locations__service_id", "latitude", "longitude")
+        in_box = (
+            ServiceAtLocation.objects.filter(
+                service__status=Service.Status.ACTIVE,
+                location__latitude__range=(min_lat, max_lat),
+                location__longitude__range=(min_lon, max_lon),
+            )
+            .order_by()
+            .values_list("service_id", "location__latitude", "location__longitude")
+        )
         for service_id, latitude, longitude in in_box:
-            if service_id is None:
-                continue
             distance = geo.distance_km(origin.point, geo.Point(latitude, longitude))
             if distance <= reach and distance < distances.get(service_id, float("inf")):
                 distances[service_id] = distance
-    wanted = set(distances)
-    wanted.update(active.filter(national=True).values_list("id", flat=True))
+    nearest = sorted(distances, key=lambda service_id: (distances[service_id], str(service_id)))
+    wanted = set(nearest[:MAX_LOCAL_CANDIDATES])
+    national = active.filter(national=True)
+    if needs:
+        # Only the national lines that help with something asked for; a plan shows a few.
+        national = national.filter(needs__code__in=needs)
+    wanted.update(
+        national.order_by("name", "id")
+        .values_list("id", flat=True)
+        .distinct()[:MAX_WIDE_CANDIDATES]
+    )
     if origin is not None:
-        # Services with an area (an IMHA, a local crisis line) whether or not they have an
-        # address: the engine needs to know if the person is inside it.
-        wanted.update(active.filter(service_area__isnull=False).values_list("id", flat=True))
-    services = selectors.service_queryset().active().filter(id__in=wanted)
+        # Services with an area (an IMHA, a local crisis line), with or without an address:
+        # the engine needs to know whether the person is inside it.
+        wanted.update(
+            active.filter(service_area__isnull=False)
+            .order_by("name", "id")
+            .values_list("id", flat=True)[:MAX_WIDE_CANDIDATES]
+        )
+    services = selectors.service_queryset().filter(id__in=wanted)
     return [snapshot(service, origin, distances.get(service.id)) for service in services]
 
 

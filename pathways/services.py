@@ -24,5 +24,8 @@ def plan_for(request_data: dict) -> engine.Plan:
         max_distance_km=request_data["max_distance_km"],
         mode=request_data["mode"],
     )
-    candidates = adapter.candidates_near(origin, situation.max_distance_km)
+    needs = situation.needs
+    if situation.urgency == "crisis_now" and "crisis_now" not in needs:
+        needs = (*needs, "crisis_now")
+    candidates = adapter.candidates_near(origin, situation.max_distance_km, needs)
     return engine.build_plan(situation, candidates)
