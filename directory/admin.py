@@ -19,6 +19,7 @@ from .models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceAttribute,
     ServiceLanguage,
     TaxonomyTerm,
 )
@@ -327,3 +328,13 @@ class PlaceAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "key", "nation", "latitude", "longitude"]
     list_filter = ["kind", "nation"]
     search_fields = ["name", "key"]
+
+
+@admin.register(ServiceAttribute)
+class ServiceAttributeAdmin(admin.ModelAdmin):
+    """HSDS attributes an import brought that our vocabulary has no place for, kept to export."""
+
+    list_display = ["service", "link_entity", "taxonomy", "code", "name", "value"]
+    list_filter = ["link_entity", "taxonomy"]
+    search_fields = ["code", "name", "value", "service__name"]
+    raw_id_fields = ["service"]

@@ -207,7 +207,19 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "national"], name="service_status_national")]
+        indexes = [
+            models.Index(fields=["status", "national"], name="service_status_national"),
+            # Small partial indexes for the two kinds of service a local search adds to what
+            # is nearby, so finding them never reads every service in the country.
+            models.Index(
+                fields=["name", "id"], condition=Q(national=True), name="service_national_by_name"
+            ),
+            models.Index(
+                fields=["name", "id"],
+                condition=Q(service_area__isnull=False),
+                name="service_with_area_by_name",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(minimum_age__isnull=True)
@@ -544,3 +556,32 @@ class ServiceSearchDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ServiceAttribute(models.Model):
+    """An HSDS attribute that came in on an import and that our vocabulary has no place for.
+
+    Kept, not dropped, so that Navigator loses nothing in exchange: `directory/hsds.py`
+    exports `raw` again, exactly as it came, on the entity it was attached to (`link_entity`
+    and `link_id`: the service itself, its organisation, a location, a phone…). The other
+    columns are copies from `raw` for moderators to read and filter in the admin.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="hsds_attributes")
+    link_entity = models.CharField(max_length=32, help_text="service, organization, location…")
+    link_id = models.UUIDField(help_text="The HSDS id of the entity the attribute is on.")
+    link_type = models.CharField(max_length=100, blank=True)
+    taxonomy = models.CharField(max_length=200, blank=True)
+    code = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=500, blank=True)
+    value = models.TextField(blank=True)
+    raw = models.JSONField(help_text="The HSDS attribute object as it was received.")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["service", "link_entity", "link_id", "position"]
+        verbose_name = "HSDS attribute"
+
+    def __str__(self):
+        return f"{self.taxonomy or self.link_type}: {self.name or self.code or self.value}"

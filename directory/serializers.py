@@ -158,8 +158,7 @@ class ServiceSerializer(serializers.ModelSerializer):
     def get_locations(self, service) -> list[dict]:
         # One location serializer for every row: building one per service is measurably slow.
         return [
-            _LOCATION.to_representation(sal.location)
-            for sal in service.service_at_locations.all()
+            _LOCATION.to_representation(sal.location) for sal in service.service_at_locations.all()
         ]
 
     def get_referral_partners(self, service) -> list[dict]:

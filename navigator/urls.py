@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("pathways.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("openreferral/", include("directory.openreferral_urls")),
     path("", include("pathways.urls")),
     path("", include("directory.urls")),
 ]
