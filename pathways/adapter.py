@@ -20,8 +20,8 @@ MAX_REACH_KM = 200
 
 # Bounds on what one plan reads, so its cost does not grow with the country: the nearest
 # local services (more than any section shows), and national or area-wide ones that fit.
-MAX_LOCAL_CANDIDATES = 300
-MAX_WIDE_CANDIDATES = 200
+MAX_LOCAL_CANDIDATES = 60
+MAX_WIDE_CANDIDATES = 20
 
 
 def candidates_near(
@@ -34,8 +34,9 @@ def candidates_near(
     if origin is not None:
         min_lat, max_lat, min_lon, max_lon = geo.bounding_box(origin.point, reach)
         in_box = (
+            # No join to the service here: on SQLite it turns the indexed box into a scan.
+            # Inactive services drop out when the snapshots are read, below.
             ServiceAtLocation.objects.filter(
-                service__status=Service.Status.ACTIVE,
                 location__latitude__range=(min_lat, max_lat),
                 location__longitude__range=(min_lon, max_lon),
             )
@@ -65,8 +66,14 @@ def candidates_near(
             .order_by("name", "id")
             .values_list("id", flat=True)[:MAX_WIDE_CANDIDATES]
         )
+    # Looked up by id alone, then the inactive dropped in Python: asking the database for
+    # status as well makes SQLite walk the status index over the whole directory.
     services = selectors.service_queryset().filter(id__in=wanted)
-    return [snapshot(service, origin, distances.get(service.id)) for service in services]
+    return [
+        snapshot(service, origin, distances.get(service.id))
+        for service in services
+        if service.status == Service.Status.ACTIVE
+    ]
 
 
 def snapshot(service: Service, origin, distance_km: float | None) -> ServiceSnapshot:
