@@ -211,13 +211,24 @@ def service_search(filterset, *, page: int = 1, page_size: int = 20) -> SearchPa
             if geo.area_contains(area, origin.point)
         ]
         national = queryset.filter(national=True)
-        count = len(local_ids) + national.count()
+        if text and ordering == "relevance":
+            national_count = national.count()
+            national_ids = None
+        else:
+            # One pass over the national services, in name order, both counts and pages
+            # them: the filters run once on each, not twice.
+            national_ids = list(national.order_by("name", "id").values_list("id", flat=True))
+            national_count = len(national_ids)
+        count = len(local_ids) + national_count
         _check_page(page, page_size, count)
         page_ids = local_ids[start : start + page_size]
         remaining = page_size - len(page_ids)
         if remaining > 0:
             offset = max(0, start - len(local_ids))
-            page_ids += _ordered_ids(national, text, ordering, remaining, offset, scores)
+            if national_ids is None:
+                page_ids += _ordered_ids(national, text, ordering, remaining, offset, scores)
+            else:
+                page_ids += national_ids[offset : offset + remaining]
     else:
         count = queryset.count()
         _check_page(page, page_size, count)
