@@ -1,6 +1,8 @@
 """The full-text index: ranked, prefix, multi-script matching, kept in step with edits."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from directory import search
 from directory.models import Language, Service, ServiceLanguage, TaxonomyTerm
@@ -193,3 +195,24 @@ def test_rebuilding_everything_gives_the_same_matches():
     ServiceFactory(name="Imaginary Rebuilt Service")
     assert search.rebuild_all() == 1
     assert names_matching("rebuilt") == {"Imaginary Rebuilt Service"}
+
+
+def _fold_char_by_char(text):
+    # The general rule, written out again: the ASCII shortcut must give the same answer.
+    import unicodedata
+
+    out = []
+    for char in text.casefold():
+        first = unicodedata.normalize("NFKD", char)[0]
+        out.append(first if first.isascii() and first.isalpha() else char)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_the_ascii_shortcut_folds_exactly_as_the_general_rule(text):
+    assert search.fold(text) == _fold_char_by_char(text)
+
+
+def test_fold_takes_accents_off_latin_letters_only():
+    assert search.fold("Café Română") == "cafe romana"
+    assert search.fold("বাংলা") == "বাংলা"
