@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import hours, selectors, structured_data, vocabulary
 from .filters import DEFAULT_PAGE_SIZE, ServiceFilterSet, known_language_codes
@@ -82,9 +83,9 @@ def _search_choices():
     languages = sorted(known_language_codes().items(), key=lambda item: item[1])
     return {
         "type_groups": [
-            ("Places to go in a crisis", [t for t in types if t.code in crisis]),
-            ("Ways in through the community", [t for t in types if t.code in entry]),
-            ("Support", [t for t in types if t.code not in entry | crisis]),
+            (_("Places to go in a crisis"), [t for t in types if t.code in crisis]),
+            (_("Ways in through the community"), [t for t in types if t.code in entry]),
+            (_("Support"), [t for t in types if t.code not in entry | crisis]),
         ],
         "needs": vocabulary.NEEDS,
         "communities": vocabulary.COMMUNITIES,
