@@ -56,9 +56,11 @@ LOCAL_SQL = """
     WHERE l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s
     AND s.national = 0 AND {filters}
 """
+# `s.national` as a bare truth value, as Django writes it: SQLite matches that to the partial
+# index of national services (`s.national = 1` it does not, and reads every service).
 NATIONAL_SQL = """
     SELECT s.id FROM directory_service s
-    WHERE s.national = 1 AND {filters}
+    WHERE s.national AND {filters}
     ORDER BY s.name, s.id
 """
 

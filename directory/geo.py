@@ -456,6 +456,53 @@ def bounding_box(point: Point, radius_km: float) -> tuple[float, float, float, f
     return (math.degrees(min_lat), math.degrees(max_lat), min_lon, max_lon)
 
 
+# Below 70° and within 300 km, the flat-earth estimate in `_rough_km` is within 1% of
+# `distance_km` (a property test checks it); the margin keeps well clear of that.
+_ROUGH_MARGIN = 1.03
+_ROUGH_MAX_LATITUDE = 70.0
+_ROUGH_MAX_KM = 300.0
+
+
+def _rough_km(origin: Point, latitude: float, longitude: float) -> float:
+    d_lat = math.radians(latitude - origin.latitude)
+    d_lon = math.radians((longitude - origin.longitude + 180.0) % 360.0 - 180.0)
+    mid = math.radians((latitude + origin.latitude) / 2)
+    return EARTH_RADIUS_KM * math.hypot(d_lat, d_lon * math.cos(mid))
+
+
+def nearest(origin: Point, rows, within_km: float, limit: int | None = None) -> dict:
+    """The nearest of several places for each key, within `within_km` of `origin`.
+
+    `rows` gives (key, tag, latitude, longitude): a service's id, which of its locations,
+    and where. Returns {key: (distance_km, tag)} with the exact `distance_km` of each key's
+    nearest row; with `limit`, only the `limit` nearest keys (ties by key). The answer is
+    what measuring every row would give, but a cheap estimate first sets aside the rows that
+    cannot be in it, so a wide box round a city costs little more than a narrow one.
+    """
+    rows = list(rows)
+    usable = abs(origin.latitude) < _ROUGH_MAX_LATITUDE and within_km <= _ROUGH_MAX_KM
+    if usable and rows:
+        rough: dict = {}
+        for key, _tag, latitude, longitude in rows:
+            estimate = _rough_km(origin, latitude, longitude)
+            if estimate < rough.get(key, math.inf):
+                rough[key] = estimate
+        cut = within_km
+        if limit is not None and len(rough) > limit:
+            cut = min(cut, sorted(rough.values())[limit - 1])
+        cut *= _ROUGH_MARGIN
+        rows = [row for row in rows if rough[row[0]] <= cut]
+    found: dict = {}
+    for key, tag, latitude, longitude in rows:
+        distance = distance_km(origin, Point(latitude, longitude))
+        if distance <= within_km and distance < found.get(key, (math.inf,))[0]:
+            found[key] = (distance, tag)
+    if limit is not None and len(found) > limit:
+        kept = sorted(found, key=lambda key: (found[key][0], str(key)))[:limit]
+        found = {key: found[key] for key in kept}
+    return found
+
+
 # --- Service areas ------------------------------------------------------------------------------
 
 

@@ -207,8 +207,10 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # No index on status: nearly every service is active, and an index there leads
+        # SQLite's planner (which keeps no statistics until ANALYZE) to walk every service
+        # in the country before the selective conditions below.
         indexes = [
-            models.Index(fields=["status", "national"], name="service_status_national"),
             # Small partial indexes for the two kinds of service a local search adds to what
             # is nearby, so finding them never reads every service in the country.
             models.Index(
@@ -247,10 +249,15 @@ class Service(models.Model):
             validate_polygon(self.service_area)
 
     def is_stale(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        if self.assured_date is None:
-            return True
-        return self.assured_date < today - timedelta(days=settings.STALE_AFTER_DAYS)
+        return listing_is_stale(self.assured_date, today)
+
+
+def listing_is_stale(assured_date, today=None) -> bool:
+    """Never checked, or last checked longer ago than STALE_AFTER_DAYS."""
+    today = today or timezone.localdate()
+    if assured_date is None:
+        return True
+    return assured_date < today - timedelta(days=settings.STALE_AFTER_DAYS)
 
 
 def validate_polygon(value) -> None:
@@ -317,17 +324,27 @@ class Location(models.Model):
 
     @property
     def public_postcode(self) -> str:
-        """The whole postcode, or only its district for a confidential address."""
-        return self.outcode if self.confidential else self.postcode
+        return public_postcode(self.postcode, self.confidential)
 
     @property
     def public_latitude(self) -> float:
-        # Two decimals is about a kilometre: enough for distance, not enough to find a door.
-        return round(self.latitude, 2) if self.confidential else self.latitude
+        return public_coordinate(self.latitude, self.confidential)
 
     @property
     def public_longitude(self) -> float:
-        return round(self.longitude, 2) if self.confidential else self.longitude
+        return public_coordinate(self.longitude, self.confidential)
+
+
+def public_postcode(postcode: str, confidential: bool) -> str:
+    """The whole postcode, or only its district for a confidential address."""
+    if not confidential:
+        return postcode
+    return postcode.split()[0] if postcode else ""
+
+
+def public_coordinate(value: float, confidential: bool) -> float:
+    # Two decimals is about a kilometre: enough for distance, not enough to find a door.
+    return round(value, 2) if confidential else value
 
 
 class ServiceAtLocation(models.Model):

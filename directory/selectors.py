@@ -20,27 +20,30 @@ def service_queryset() -> QuerySet[Service]:
         "needs",
         "communities",
         "access_routes",
-        Prefetch("referral_partners", queryset=Service.objects.only("id", "slug", "name")),
+        Prefetch(
+            "referral_partners",
+            queryset=Service.objects.only("id", "slug", "name").order_by("name", "id"),
+        ),
         Prefetch(
             "languages",
             queryset=ServiceLanguage.objects.select_related("language").order_by(
-                "language__name", "provision"
+                "language__name", "provision", "id"
             ),
         ),
         Prefetch(
             "phones",
-            queryset=Phone.objects.prefetch_related("languages").order_by("type", "number"),
+            queryset=Phone.objects.prefetch_related("languages").order_by("type", "number", "id"),
         ),
-        Prefetch("schedules", queryset=Schedule.objects.order_by("weekday", "opens_at")),
+        Prefetch("schedules", queryset=Schedule.objects.order_by("weekday", "opens_at", "id")),
         Prefetch(
             "service_at_locations",
             queryset=ServiceAtLocation.objects.select_related("location").order_by(
-                "location__town", "location__name"
+                "location__town", "location__name", "location_id"
             ),
         ),
         Prefetch(
             "service_at_locations__schedules",
-            queryset=Schedule.objects.order_by("weekday", "opens_at"),
+            queryset=Schedule.objects.order_by("weekday", "opens_at", "id"),
         ),
     )
 
@@ -109,6 +112,46 @@ class SearchPage:
         return self.number > 1
 
 
+@dataclass(frozen=True)
+class Hit:
+    """One service found: how far its nearest location is, and how well the text matched."""
+
+    service_id: object
+    distance_km: float | None
+    location_id: object | None
+    text_score: float | None
+
+    @property
+    def rounded_distance_km(self) -> float | None:
+        return round(self.distance_km, 1) if self.distance_km is not None else None
+
+
+@dataclass(frozen=True)
+class HitPage:
+    """One page of a search as ids, before anything about the services is read."""
+
+    hits: list[Hit]
+    count: int
+    number: int
+    page_size: int
+    moment: datetime
+    origin: object | None
+    radius_km: float
+    language_codes: tuple[str, ...]
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
 class PageOutOfRange(Exception):
     def __init__(self, last_page: int):
         super().__init__(f"There are only {last_page} pages.")
@@ -133,24 +176,23 @@ def service_nation(service: Service, location: Location | None = None) -> str:
     return "england"
 
 
-def _language_matches(service: Service, codes: list[str]) -> tuple[LanguageMatch, ...]:
+def language_matches(languages, codes) -> tuple[LanguageMatch, ...]:
+    """Which of the asked-for `codes` the service speaks, staff before interpreter.
+
+    `languages` gives (code, name, provision) for each of the service's languages.
+    """
     best: dict[str, LanguageMatch] = {}
-    for service_language in service.languages.all():
-        code = service_language.language_id
-        if code not in codes or service_language.provision == "written":
+    for code, name, provision in languages:
+        if code not in codes or provision == "written":
             continue
         current = best.get(code)
-        if current is None or (
-            current.how == "interpreter" and service_language.provision == "staff"
-        ):
-            best[code] = LanguageMatch(
-                code, service_language.language.name, service_language.provision
-            )
+        if current is None or (current.how == "interpreter" and provision == "staff"):
+            best[code] = LanguageMatch(code, name, provision)
     return tuple(best[code] for code in codes if code in best)
 
 
-def service_search(filterset, *, page: int = 1, page_size: int = 20) -> SearchPage:
-    """Run a validated ServiceFilterSet: distances, ordering and one page of results.
+def search_hits(filterset, *, page: int = 1, page_size: int = 20) -> HitPage:
+    """Run a validated ServiceFilterSet: distances, ordering and one page of ids.
 
     Local services are those with a location inside the radius; national phone and online
     services are included after them, with no distance. The cost follows the services near
@@ -234,41 +276,69 @@ def service_search(filterset, *, page: int = 1, page_size: int = 20) -> SearchPa
         _check_page(page, page_size, count)
         page_ids = _ordered_ids(queryset, text, ordering, page_size, start, scores)
 
-    services = service_queryset().in_bulk(page_ids)
-    language_codes = cleaned.get("language") or []
-    moment = filterset.moment
+    return HitPage(
+        hits=[
+            Hit(
+                service_id=service_id,
+                distance_km=distances[service_id][0] if service_id in distances else None,
+                location_id=distances[service_id][1] if service_id in distances else None,
+                text_score=scores.get(service_id),
+            )
+            for service_id in page_ids
+        ],
+        count=count,
+        number=page,
+        page_size=page_size,
+        moment=filterset.moment,
+        origin=origin,
+        radius_km=radius_km,
+        language_codes=tuple(cleaned.get("language") or ()),
+    )
+
+
+def service_search(filterset, *, page: int = 1, page_size: int = 20) -> SearchPage:
+    """One page of results as model instances, for the search page's templates."""
+    found = search_hits(filterset, page=page, page_size=page_size)
+    services = service_queryset().in_bulk([hit.service_id for hit in found.hits])
     results = []
-    for service_id in page_ids:
-        service = services[service_id]
-        distance, location_id = distances.get(service_id, (None, None))
+    for hit in found.hits:
+        service = services[hit.service_id]
         location = next(
             (
                 sal.location
                 for sal in service.service_at_locations.all()
-                if sal.location_id == location_id
+                if sal.location_id == hit.location_id
             ),
             None,
         )
         results.append(
             SearchResult(
                 service=service,
-                distance_km=round(distance, 1) if distance is not None else None,
+                distance_km=hit.rounded_distance_km,
                 location=location,
                 open_state=hours.open_state(
-                    service_spans(service, location), moment, service_nation(service, location)
+                    service_spans(service, location),
+                    found.moment,
+                    service_nation(service, location),
                 ),
-                text_score=scores.get(service_id),
-                language_matches=_language_matches(service, language_codes),
+                text_score=hit.text_score,
+                language_matches=language_matches(
+                    (
+                        (sl.language_id, sl.language.name, sl.provision)
+                        for sl in service.languages.all()
+                    ),
+                    found.language_codes,
+                ),
             )
         )
     return SearchPage(
         results=results,
-        count=count,
-        number=page,
-        page_size=page_size,
-        moment=moment,
-        origin=origin,
-        radius_km=radius_km,
+        count=found.count,
+        number=found.number,
+        page_size=found.page_size,
+        moment=found.moment,
+        origin=found.origin,
+        radius_km=found.radius_km,
     )
 
 

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from .listings import location_json
 from .models import Language, Location, Organization, Phone, Schedule, Service, ServiceLanguage
 
 
@@ -56,19 +57,7 @@ class LocationSerializer(serializers.ModelSerializer):
     def to_representation(self, location):
         if not location.confidential:
             return super().to_representation(location)
-        return {
-            "id": None,
-            "name": None,
-            "address_1": None,
-            "address_2": None,
-            "town": location.town,
-            "postcode": location.public_postcode,
-            "nation": location.nation,
-            "latitude": location.public_latitude,
-            "longitude": location.public_longitude,
-            "accessibility": None,
-            "confidential": True,
-        }
+        return location_json(location)
 
 
 class PhoneSerializer(serializers.ModelSerializer):

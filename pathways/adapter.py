@@ -5,10 +5,11 @@ exact distances), adds national services and services whose area holds the perso
 copies each into a frozen `ServiceSnapshot`. The engine never sees the ORM.
 """
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from directory import geo, hours, selectors
-from directory.models import Service, ServiceAtLocation
+from directory import geo, hours, listings
+from directory.models import Service
 
 from .engine import PhoneLine, ServiceSnapshot
 
@@ -32,31 +33,25 @@ def candidates_near(
     active = Service.objects.active()
     distances: dict = {}
     if origin is not None:
-        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(origin.point, reach)
-        in_box = (
-            # No join to the service here: on SQLite it turns the indexed box into a scan.
-            # Inactive services drop out when the snapshots are read, below.
-            ServiceAtLocation.objects.filter(
-                location__latitude__range=(min_lat, max_lat),
-                location__longitude__range=(min_lon, max_lon),
-            )
-            .order_by()
-            .values_list("service_id", "location__latitude", "location__longitude")
-        )
-        for service_id, latitude, longitude in in_box:
-            distance = geo.distance_km(origin.point, geo.Point(latitude, longitude))
-            if distance <= reach and distance < distances.get(service_id, float("inf")):
-                distances[service_id] = distance
-    nearest = sorted(distances, key=lambda service_id: (distances[service_id], str(service_id)))
-    wanted = set(nearest[:MAX_LOCAL_CANDIDATES])
+        distances = {
+            listings.as_uuid(service_id): distance
+            for service_id, (distance, _) in _nearest(origin.point, reach).items()
+        }
+    wanted = set(distances)
     national = active.filter(national=True)
     if needs:
         # Only the national lines that help with something asked for; a plan shows a few.
-        national = national.filter(needs__code__in=needs)
+        # A subquery, not a join, so the small index of national services leads: joined,
+        # SQLite starts from every service in the country with that need.
+        national = national.filter(
+            Exists(
+                Service.needs.through.objects.filter(
+                    service_id=OuterRef("id"), taxonomyterm__code__in=needs
+                )
+            )
+        )
     wanted.update(
-        national.order_by("name", "id")
-        .values_list("id", flat=True)
-        .distinct()[:MAX_WIDE_CANDIDATES]
+        national.order_by("name", "id").values_list("id", flat=True)[:MAX_WIDE_CANDIDATES]
     )
     if origin is not None:
         # Services with an area (an IMHA, a local crisis line), with or without an address:
@@ -67,57 +62,89 @@ def candidates_near(
             .values_list("id", flat=True)[:MAX_WIDE_CANDIDATES]
         )
     # Looked up by id alone, then the inactive dropped in Python: asking the database for
-    # status as well makes SQLite walk the status index over the whole directory.
-    services = selectors.service_queryset().filter(id__in=wanted)
+    # status as well makes SQLite walk every service in the country.
+    records = listings.read_services(wanted)
     return [
-        snapshot(service, origin, distances.get(service.id))
-        for service in services
-        if service.status == Service.Status.ACTIVE
+        snapshot(
+            record,
+            origin,
+            distances[record.id] if record.id in distances else _distance(record, origin, reach),
+        )
+        for record in sorted(records.values(), key=lambda record: (record.name, str(record.id)))
+        if record.status == Service.Status.ACTIVE
     ]
 
 
-def snapshot(service: Service, origin, distance_km: float | None) -> ServiceSnapshot:
+def _nearest(point: geo.Point, reach: float) -> dict:
+    """The MAX_LOCAL_CANDIDATES services nearest `point` within `reach`, any status.
+
+    The box starts small and doubles until it holds enough: once that many lie within a
+    radius, the nearest of all lie within it too, so in a city the search never reads the
+    thousands of services a full-reach box would hold.
+    """
+    radius = reach / 8
+    while True:
+        found = geo.nearest(
+            point,
+            listings.service_points_in_box(geo.bounding_box(point, radius)),
+            radius,
+            limit=MAX_LOCAL_CANDIDATES,
+        )
+        if len(found) >= MAX_LOCAL_CANDIDATES or radius >= reach:
+            return found
+        radius = min(reach, radius * 2)
+
+
+def _distance(record: listings.ServiceRecord, origin, reach: float) -> float | None:
+    """How far the nearest of a service's locations is, if within reach: for the services
+    that came in as area-wide rather than as one of the nearest."""
+    if origin is None or not record.locations:
+        return None
+    found = geo.nearest(
+        origin.point,
+        ((record.id, None, loc.latitude, loc.longitude) for loc in record.locations),
+        reach,
+    )
+    return found[record.id][0] if found else None
+
+
+def snapshot(record: listings.ServiceRecord, origin, distance_km: float | None) -> ServiceSnapshot:
     """A frozen copy of what the engine needs to know about one service."""
     in_area = None
-    if service.service_area and origin is not None:
-        in_area = geo.area_contains(service.service_area, origin.point)
+    if record.service_area and origin is not None:
+        in_area = geo.area_contains(record.service_area, origin.point)
     return ServiceSnapshot(
-        id=str(service.id),
-        slug=service.slug,
-        name=service.name,
-        organization=service.organization.name,
-        url=f"/services/{service.slug}/",
+        id=str(record.id),
+        slug=record.slug,
+        name=record.name,
+        organization=record.organization.name,
+        url=f"/services/{record.slug}/",
         phones=tuple(
             PhoneLine(
                 number=phone.number,
                 type=phone.type,
                 description=phone.description,
-                languages=tuple(sorted(language.code for language in phone.languages.all())),
+                languages=tuple(sorted(phone.languages)),
             )
-            for phone in service.phones.all()
+            for phone in record.phones
         ),
-        service_types=frozenset(term.code for term in service.service_types.all()),
-        needs=frozenset(term.code for term in service.needs.all()),
-        communities=frozenset(term.code for term in service.communities.all()),
-        access_routes=frozenset(term.code for term in service.access_routes.all()),
-        languages=tuple(
-            (service_language.language_id, service_language.provision)
-            for service_language in service.languages.all()
-        ),
-        minimum_age=service.minimum_age,
-        maximum_age=service.maximum_age,
-        gender=service.gender,
-        national=service.national,
-        distance_km=None if service.national else distance_km,
+        service_types=frozenset(record.service_types),
+        needs=frozenset(record.needs),
+        communities=frozenset(record.communities),
+        access_routes=frozenset(record.access_routes),
+        languages=tuple((language.code, language.provision) for language in record.languages),
+        minimum_age=record.minimum_age,
+        maximum_age=record.maximum_age,
+        gender=record.gender,
+        national=record.national,
+        distance_km=None if record.national else distance_km,
         in_service_area=in_area,
-        spans=tuple(hours.Span.of(span) for span in selectors.service_spans(service)),
-        nation=selectors.service_nation(service),
-        ethnic_minority_led=service.organization.ethnic_minority_led,
-        user_led=service.organization.user_led,
-        free=service.free,
-        assured_date=service.assured_date,
-        stale=service.is_stale(timezone.localdate()),
-        referral_partner_ids=frozenset(
-            str(partner.id) for partner in service.referral_partners.all()
-        ),
+        spans=tuple(hours.Span.of(span) for span in record.spans()),
+        nation=record.nation(),
+        ethnic_minority_led=record.organization.ethnic_minority_led,
+        user_led=record.organization.user_led,
+        free=record.free,
+        assured_date=record.assured_date,
+        stale=record.is_stale(timezone.localdate()),
+        referral_partner_ids=frozenset(str(partner.id) for partner in record.referral_partners),
     )

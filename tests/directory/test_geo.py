@@ -515,3 +515,62 @@ RECTANGLE = {
 )
 def test_a_service_area_holds_the_points_inside_it(area, point, inside):
     assert geo.area_contains(area, point) is inside
+
+
+# --- The nearest of many places -----------------------------------------------------------------
+
+_uk_latitude = st.floats(min_value=49.5, max_value=61.0)
+_uk_longitude = st.floats(min_value=-8.5, max_value=2.0)
+
+
+def _measure_every_row(origin, rows, within_km, limit=None):
+    found = {}
+    for key, tag, latitude, longitude in rows:
+        distance = geo.distance_km(origin, Point(latitude, longitude))
+        if distance <= within_km and distance < found.get(key, (math.inf,))[0]:
+            found[key] = (distance, tag)
+    if limit is not None:
+        kept = sorted(found, key=lambda key: (found[key][0], str(key)))[:limit]
+        found = {key: found[key] for key in kept}
+    return found
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(
+    origin=st.builds(Point, _uk_latitude, _uk_longitude),
+    places=st.lists(
+        st.tuples(st.integers(0, 40), _uk_latitude, _uk_longitude), min_size=0, max_size=80
+    ),
+    within_km=st.floats(min_value=0.5, max_value=600),
+    limit=st.none() | st.integers(min_value=1, max_value=30),
+)
+def test_nearest_gives_what_measuring_every_row_gives(origin, places, within_km, limit):
+    rows = [
+        (key, index, latitude, longitude) for index, (key, latitude, longitude) in enumerate(places)
+    ]
+    assert geo.nearest(origin, rows, within_km, limit) == _measure_every_row(
+        origin, rows, within_km, limit
+    )
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    origin=st.builds(Point, st.floats(-69.9, 69.9), st.floats(-180, 180)),
+    bearing_lat=st.floats(-1, 1),
+    bearing_lon=st.floats(-1, 1),
+    km=st.floats(min_value=0.01, max_value=400),
+)
+def test_the_rough_estimate_stays_within_its_margin(origin, bearing_lat, bearing_lon, km):
+    # nearest() is exact only while the flat-earth estimate is within 1% of distance_km.
+    norm = math.hypot(bearing_lat, bearing_lon)
+    if norm < 1e-6:
+        return
+    step = km / geo.EARTH_RADIUS_KM
+    latitude = max(-89.0, min(89.0, origin.latitude + math.degrees(step * bearing_lat / norm)))
+    longitude = origin.longitude + math.degrees(step * bearing_lon / norm)
+    longitude = (longitude + 180.0) % 360.0 - 180.0
+    exact = geo.distance_km(origin, Point(latitude, longitude))
+    if exact > geo._ROUGH_MAX_KM or exact < 0.001:
+        return
+    rough = geo._rough_km(origin, latitude, longitude)
+    assert abs(rough - exact) <= 0.01 * exact + 1e-9

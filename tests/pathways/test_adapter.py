@@ -1,0 +1,58 @@
+"""The adapter reads a bounded set of candidates: the nearest services, however it finds them."""
+
+import math
+import random
+
+import pytest
+
+from directory import geo
+from directory.models import Service
+from pathways import adapter
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ORIGIN = geo.Point(52.5862, -2.1288)  # a fictional spot in Wolverhampton
+
+
+def _place_services(count: int, max_km: float, seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(count):
+        km, bearing = rng.uniform(0.2, max_km), rng.uniform(0, 2 * math.pi)
+        latitude = ORIGIN.latitude + math.degrees(km * math.cos(bearing) / geo.EARTH_RADIUS_KM)
+        longitude = ORIGIN.longitude + math.degrees(
+            km * math.sin(bearing) / geo.EARTH_RADIUS_KM
+        ) / math.cos(math.radians(ORIGIN.latitude))
+        factories.ServiceAtLocationFactory(
+            location__latitude=latitude, location__longitude=longitude
+        )
+
+
+def _nearest_by_measuring_every_service(reach_km: float) -> list:
+    distances = {}
+    for service in Service.objects.prefetch_related("service_at_locations__location"):
+        for sal in service.service_at_locations.all():
+            point = geo.Point(sal.location.latitude, sal.location.longitude)
+            distance = geo.distance_km(ORIGIN, point)
+            if distance <= reach_km and distance < distances.get(service.id, math.inf):
+                distances[service.id] = distance
+    ranked = sorted(distances, key=lambda service_id: (distances[service_id], str(service_id)))
+    return ranked[: adapter.MAX_LOCAL_CANDIDATES]
+
+
+@pytest.mark.parametrize(
+    ("count", "max_km"),
+    [(90, 4.0), (90, 60.0), (25, 100.0)],
+    ids=["dense-city", "spread-out", "sparse-countryside"],
+)
+def test_the_candidates_are_the_nearest_services_within_reach(count, max_km):
+    _place_services(count, max_km, seed=count + int(max_km))
+    origin = geo.resolve_coordinates(ORIGIN.latitude, ORIGIN.longitude, find_nation=False)
+    max_distance_km = 15
+    reach = max_distance_km * adapter.REACH_FACTOR
+    snapshots = adapter.candidates_near(origin, max_distance_km)
+    expected = _nearest_by_measuring_every_service(reach)
+    assert expected, "the layout should put some services within reach"
+    assert {snapshot.id for snapshot in snapshots} == {str(service_id) for service_id in expected}
+    for snapshot in snapshots:
+        assert 0 <= snapshot.distance_km <= reach
