@@ -36,7 +36,7 @@ from urllib.parse import urlencode
 if __package__ in (None, ""):  # run as a file: python bench/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import build, synthetic
+from bench import build, importing, synthetic
 
 HOST = "127.0.0.1"
 WORKERS = 2
@@ -432,6 +432,16 @@ def main() -> int:
         print(f"- {line}")
     print()
     print("\n".join(verdicts(results)))
+    if os.environ.get("BENCH_IMPORT", "1") != "0":
+        try:
+            imported = importing.measure_import(max(sizes))
+        except (RuntimeError, subprocess.CalledProcessError) as error:
+            print(f"bench: the import could not be measured: {error}", file=sys.stderr)
+            return 1
+        print()
+        print(f"### Importing HSDS ({importing.build_label(max(sizes))} services)")
+        print()
+        print("\n".join(importing.report(imported)))
     return 0
 
 

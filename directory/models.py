@@ -302,7 +302,8 @@ class Location(models.Model):
 
     class Meta:
         ordering = ["town", "name"]
-        indexes = [models.Index(fields=["latitude", "longitude"], name="location_lat_lon")]
+        # With the id, the search box is answered from the index alone.
+        indexes = [models.Index(fields=["latitude", "longitude", "id"], name="location_lat_lon_id")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90) & Q(latitude__lte=90), name="location_latitude_range"
@@ -353,12 +354,17 @@ class ServiceAtLocation(models.Model):
         Service, on_delete=models.CASCADE, related_name="service_at_locations"
     )
     location = models.ForeignKey(
-        Location, on_delete=models.CASCADE, related_name="service_at_locations"
+        Location,
+        on_delete=models.CASCADE,
+        related_name="service_at_locations",
+        db_index=False,  # the (location, service) index below serves lookups by location
     )
     description = models.TextField(blank=True)
 
     class Meta:
         verbose_name = "service at location"
+        # From a place in the search box to its services without reading the table.
+        indexes = [models.Index(fields=["location", "service"], name="sal_location_service")]
         constraints = [
             models.UniqueConstraint(fields=["service", "location"], name="service_location_once"),
         ]

@@ -6,6 +6,7 @@ copies each into a frozen `ServiceSnapshot`. The engine never sees the ORM.
 """
 
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
 from directory import geo, hours, listings
@@ -118,7 +119,7 @@ def snapshot(record: listings.ServiceRecord, origin, distance_km: float | None) 
         slug=record.slug,
         name=record.name,
         organization=record.organization.name,
-        url=f"/services/{record.slug}/",
+        url=reverse("directory:service_detail", kwargs={"slug": record.slug}),
         phones=tuple(
             PhoneLine(
                 number=phone.number,

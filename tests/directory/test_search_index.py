@@ -213,6 +213,11 @@ def test_the_ascii_shortcut_folds_exactly_as_the_general_rule(text):
     assert search.fold(text) == _fold_char_by_char(text)
 
 
+@given(st.text())
+def test_the_folding_table_folds_any_text_exactly_as_the_general_rule(text):
+    assert search.fold(text) == _fold_char_by_char(text)
+
+
 def test_fold_takes_accents_off_latin_letters_only():
     assert search.fold("Café Română") == "cafe romana"
     assert search.fold("বাংলা") == "বাংলা"
