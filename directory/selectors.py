@@ -4,7 +4,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from . import geo, hours, search, vocabulary
 from .models import Location, Phone, Schedule, Service, ServiceAtLocation, ServiceLanguage
@@ -218,14 +218,30 @@ def search_hits(filterset, *, page: int = 1, page_size: int = 20) -> HitPage:
             location__latitude__range=(min_lat, max_lat),
             location__longitude__range=(min_lon, max_lon),
         ).order_by()
-        names = dict(
-            queryset.filter(national=False, id__in=in_box.values("service_id"))
-            .order_by()
-            .values_list("id", "name")
+        places = list(
+            in_box.values_list(
+                "service_id", "location_id", "location__latitude", "location__longitude"
+            )
         )
-        for service_id, location_id, latitude, longitude in in_box.values_list(
-            "service_id", "location_id", "location__latitude", "location__longitude"
+        in_box_ids = {service_id for service_id, *_ in places}
+        # Then one query for every candidate, so the filters are built and run once: the
+        # services with an address in the box, those with no address that serve an area (a
+        # local crisis line, an IMHA), and the national ones. Each part is narrowed by an
+        # index first (the box, the small partial indexes), so none reads the whole country.
+        names: dict = {}
+        area_ids, national_ids = [], []
+        for service_id, name, national, area in (
+            queryset.filter(id__in=_candidate_ids(in_box))
+            .order_by("name", "id")
+            .values_list("id", "name", "national", "service_area")
         ):
+            if national:
+                national_ids.append(service_id)
+            elif service_id in in_box_ids:
+                names[service_id] = name
+            elif geo.area_contains(area, origin.point):
+                area_ids.append(service_id)
+        for service_id, location_id, latitude, longitude in places:
             if service_id not in names:
                 continue
             distance = geo.distance_km(origin.point, geo.Point(latitude, longitude))
@@ -241,33 +257,18 @@ def search_hits(filterset, *, page: int = 1, page_size: int = 20) -> HitPage:
                 return (names[service_id], str(service_id))
             return (distances[service_id][0], names[service_id], str(service_id))
 
-        local_ids = sorted(distances, key=local_key)
-        # Services with no address that serve an area holding the point (a local crisis
-        # line, an IMHA) come next, then national ones.
-        area_only = queryset.filter(
-            national=False, service_area__isnull=False, service_at_locations__isnull=True
-        ).order_by("name", "id")
-        local_ids += [
-            service_id
-            for service_id, area in area_only.values_list("id", "service_area")
-            if geo.area_contains(area, origin.point)
-        ]
-        national = queryset.filter(national=True)
-        if text and ordering == "relevance":
-            national_count = national.count()
-            national_ids = None
-        else:
-            # One pass over the national services, in name order, both counts and pages
-            # them: the filters run once on each, not twice.
-            national_ids = list(national.order_by("name", "id").values_list("id", flat=True))
-            national_count = len(national_ids)
+        # The nearby services, then those whose area holds the point, then national ones.
+        local_ids = sorted(distances, key=local_key) + area_ids
+        national_count = len(national_ids)
         count = len(local_ids) + national_count
         _check_page(page, page_size, count)
         page_ids = local_ids[start : start + page_size]
         remaining = page_size - len(page_ids)
         if remaining > 0:
             offset = max(0, start - len(local_ids))
-            if national_ids is None:
+            if text and ordering == "relevance":
+                # National services are ranked by how well the text matches them.
+                national = queryset.filter(national=True)
                 page_ids += _ordered_ids(national, text, ordering, remaining, offset, scores)
             else:
                 page_ids += national_ids[offset : offset + remaining]
@@ -339,6 +340,21 @@ def service_search(filterset, *, page: int = 1, page_size: int = 20) -> SearchPa
         moment=found.moment,
         origin=found.origin,
         radius_km=found.radius_km,
+    )
+
+
+def _candidate_ids(in_box) -> QuerySet:
+    """The ids a local search may show, as one subquery: services with an address in the
+    box, national ones, and ones with an area and no address. Each part is read from its
+    own index (the box, and the two small partial indexes); asked as one condition with
+    ORs, SQLite reads every service in the country instead."""
+    return in_box.values("service_id").union(
+        Service.objects.filter(national=True).order_by().values("id"),
+        Service.objects.filter(national=False, service_area__isnull=False)
+        .filter(~Exists(ServiceAtLocation.objects.filter(service_id=OuterRef("id"))))
+        .order_by()
+        .values("id"),
+        all=True,
     )
 
 
