@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from geopy.distance import EARTH_RADIUS, great_circle
 from geopy.exc import GeopyError
 from geopy.geocoders import Nominatim
@@ -47,16 +49,20 @@ PRECISION_GEOCODER = "geocoder"
 # inhabited part of the UK is within a few kilometres of a district centroid.
 NATION_SEARCH_RADIUS_KM = 30
 
-ENTER_POSTCODE = "Enter a full UK postcode, like SE15 4QT, or a postcode district, like SE15."
+# Messages are in the active language: translated when the error is raised, during a request.
+ENTER_POSTCODE = gettext_lazy(
+    "Enter a full UK postcode, like SE15 4QT, or a postcode district, like SE15."
+)
+NOT_FOUND = gettext_lazy("We could not find that place. Try a postcode or a nearby town.")
 
 
 class GeoError(ValueError):
     """A location we cannot use. `message` is plain English, fit to show the person."""
 
-    default_message = "We could not find that place. Try a postcode or a nearby town."
+    default_message = NOT_FOUND
 
     def __init__(self, message: str | None = None):
-        self.message = message or self.default_message
+        self.message = str(message or self.default_message)
         super().__init__(self.message)
 
 
@@ -65,11 +71,11 @@ class InvalidPostcode(GeoError):
 
 
 class UnknownPlace(GeoError):
-    default_message = "We could not find that place. Try a postcode or a nearby town."
+    default_message = NOT_FOUND
 
 
 class InvalidCoordinates(GeoError):
-    default_message = (
+    default_message = gettext_lazy(
         "Give a latitude between -90 and 90 and a longitude between -180 and 180, "
         "in decimal degrees."
     )
@@ -142,6 +148,10 @@ _GIROBANK = Postcode("GIR", "0AA")
 MAX_POSTCODE_CHARS = 10
 
 
+def _too_long_for_a_postcode() -> str:
+    return _("That is too long to be a UK postcode. %(help)s") % {"help": ENTER_POSTCODE}
+
+
 def parse_postcode(text: str) -> Postcode:
     """Check and normalise a UK postcode or postcode district.
 
@@ -152,12 +162,12 @@ def parse_postcode(text: str) -> Postcode:
     if not isinstance(text, str):
         raise InvalidPostcode()
     if len(text) > 100:
-        raise InvalidPostcode(f"That is too long to be a UK postcode. {ENTER_POSTCODE}")
+        raise InvalidPostcode(_too_long_for_a_postcode())
     compact = "".join(text.split()).upper()
     if not compact:
         raise InvalidPostcode()
     if len(compact) > MAX_POSTCODE_CHARS:
-        raise InvalidPostcode(f"That is too long to be a UK postcode. {ENTER_POSTCODE}")
+        raise InvalidPostcode(_too_long_for_a_postcode())
     if compact == _GIROBANK.key:
         return _GIROBANK
     if _OUTWARD.fullmatch(compact):
@@ -234,15 +244,22 @@ def resolve_postcode(text: str) -> ResolvedLocation:
     if district is None:
         if postcode.is_full:
             raise UnknownPlace(
-                f"We could not find {postcode.full} or its area, {postcode.outcode}. "
-                "Check the postcode, or try a nearby town."
+                _(
+                    "We could not find %(postcode)s or its area, %(district)s. "
+                    "Check the postcode, or try a nearby town."
+                )
+                % {"postcode": postcode.full, "district": postcode.outcode}
             )
         raise UnknownPlace(
-            f"We could not find the postcode district {postcode.outcode}. "
-            "Check it, or enter a full postcode or a nearby town."
+            _(
+                "We could not find the postcode district %(district)s. "
+                "Check it, or enter a full postcode or a nearby town."
+            )
+            % {"district": postcode.outcode}
         )
     note = (
-        f"We could not find {postcode.full}, so we used the {postcode.outcode} area."
+        _("We could not find %(postcode)s, so we used the %(district)s area.")
+        % {"postcode": postcode.full, "district": postcode.outcode}
         if postcode.is_full
         else ""
     )
@@ -264,10 +281,10 @@ def resolve_place(text: str) -> ResolvedLocation:
     `resolve_postcode`); never raises because a network service failed.
     """
     if not isinstance(text, str) or not text.strip():
-        raise UnknownPlace("Enter a town, a postcode or a postcode district.")
+        raise UnknownPlace(_("Enter a town, a postcode or a postcode district."))
     shown = " ".join(text.split())
     if len(shown) > 100:
-        raise UnknownPlace("That is too long for a place name. Try a postcode or a nearby town.")
+        raise UnknownPlace(_("That is too long for a place name. Try a postcode or a nearby town."))
     try:
         parse_postcode(shown)
     except InvalidPostcode:
@@ -284,7 +301,8 @@ def resolve_place(text: str) -> ResolvedLocation:
     if found is not None:
         return found
     raise UnknownPlace(
-        f"We could not find a place called {shown}. Try a postcode or a nearby town."
+        _("We could not find a place called %(place)s. Try a postcode or a nearby town.")
+        % {"place": shown}
     )
 
 
@@ -296,19 +314,26 @@ def resolve_coordinates(latitude, longitude, *, find_nation: bool = True) -> Res
     say the nation outright), or "" when there is none or `find_nation` is false (no query).
     """
     point = Point(
-        _coordinate(latitude, limit=90, name="Latitude"),
-        _coordinate(longitude, limit=180, name="Longitude"),
+        _coordinate(
+            latitude,
+            limit=90,
+            message=_("Latitude must be a number between -90 and 90, in decimal degrees."),
+        ),
+        _coordinate(
+            longitude,
+            limit=180,
+            message=_("Longitude must be a number between -180 and 180, in decimal degrees."),
+        ),
     )
     return ResolvedLocation(
         point=point,
-        label="your location",
+        label=_("your location"),
         nation=_nation_near(point) if find_nation else "",
         precision=PRECISION_COORDINATES,
     )
 
 
-def _coordinate(value, *, limit: float, name: str) -> float:
-    message = f"{name} must be a number between -{limit} and {limit}, in decimal degrees."
+def _coordinate(value, *, limit: float, message: str) -> float:
     # bool is an int to Python, but True is not a latitude.
     if isinstance(value, bool):
         raise InvalidCoordinates(message)

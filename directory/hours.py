@@ -41,6 +41,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from django.db.models import Q
@@ -77,6 +79,22 @@ GOV_UK_NAMES = {
 }
 OBSERVED_SUFFIX = " (observed)"
 SUBSTITUTE_SUFFIX = " (substitute day)"
+# Every name a page can show, marked for translation (`describe_bank_holiday` translates them).
+# A one-off holiday not listed here is shown in English.
+BANK_HOLIDAY_NAMES = (
+    N_("New Year's Day"),
+    N_("2nd January"),
+    N_("St Patrick's Day"),
+    N_("Good Friday"),
+    N_("Easter Monday"),
+    N_("Early May bank holiday"),
+    N_("Spring bank holiday"),
+    N_("Battle of the Boyne (Orangemen's Day)"),
+    N_("Summer bank holiday"),
+    N_("St Andrew's Day"),
+    N_("Christmas Day"),
+    N_("Boxing Day"),
+)
 
 
 class SpanLike(Protocol):
@@ -140,6 +158,25 @@ class DayHours:
     closed_for_bank_holiday: bool
 
 
+# Month names as a date uses them (Polish "2 grudnia", not "2 grudzień"): the templates format
+# dates with "E", which Django looks up with the context "alt. month". Django's catalogues have
+# them for most languages; marked here so ours carry them for the others (Somali).
+DATE_MONTHS = (
+    pgettext_lazy("alt. month", "January"),
+    pgettext_lazy("alt. month", "February"),
+    pgettext_lazy("alt. month", "March"),
+    pgettext_lazy("alt. month", "April"),
+    pgettext_lazy("alt. month", "May"),
+    pgettext_lazy("alt. month", "June"),
+    pgettext_lazy("alt. month", "July"),
+    pgettext_lazy("alt. month", "August"),
+    pgettext_lazy("alt. month", "September"),
+    pgettext_lazy("alt. month", "October"),
+    pgettext_lazy("alt. month", "November"),
+    pgettext_lazy("alt. month", "December"),
+)
+
+
 # --- Nations and bank holidays ----------------------------------------------------------------
 
 
@@ -173,6 +210,18 @@ def _bank_holidays(nation: str, year: int) -> Mapping[date, str]:
             for day, name in calendar.items()
         }
     )
+
+
+def describe_bank_holiday(name: str) -> str:
+    """A bank holiday's GOV.UK name (as `is_bank_holiday` gives it) in the active language."""
+    parts = []
+    for part in name.split("; "):
+        if part.endswith(SUBSTITUTE_SUFFIX):
+            holiday = _(part.removesuffix(SUBSTITUTE_SUFFIX))
+            parts.append(_("%(holiday)s (substitute day)") % {"holiday": holiday})
+        else:
+            parts.append(_(part))
+    return "; ".join(parts)
 
 
 def is_bank_holiday(day: date, nation: str) -> str | None:
@@ -408,7 +457,10 @@ _MOMENT_PATTERN = re.compile(
     """,
     re.VERBOSE | re.ASCII | re.IGNORECASE,
 )
-_MOMENT_HELP = "Give a date and time like 2026-12-01T23:30 (London time) or 2026-12-01T23:30:00Z."
+
+
+def _moment_help() -> str:
+    return _("Give a date and time like 2026-12-01T23:30 (London time) or 2026-12-01T23:30:00Z.")
 
 
 def parse_moment(text: str) -> datetime:
@@ -420,17 +472,20 @@ def parse_moment(text: str) -> datetime:
     including text over 40 characters and years outside 2000–2100.
     """
     if not isinstance(text, str) or len(text) > MOMENT_MAX_LENGTH:
-        raise ValueError(_MOMENT_HELP)
+        raise ValueError(_moment_help())
     text = text.strip()
     if not _MOMENT_PATTERN.fullmatch(text):
-        raise ValueError(_MOMENT_HELP)
+        raise ValueError(_moment_help())
     try:
         moment = datetime.fromisoformat(text.upper())
     except ValueError:
-        raise ValueError(f"That is not a real date and time. {_MOMENT_HELP}") from None
+        raise ValueError(
+            _("That is not a real date and time. %(help)s") % {"help": _moment_help()}
+        ) from None
     if moment.year not in MOMENT_YEARS:
         raise ValueError(
-            f"Give a year from {MOMENT_YEARS.start} to {MOMENT_YEARS.stop - 1}. {_MOMENT_HELP}"
+            _("Give a year from %(first)s to %(last)s. %(help)s")
+            % {"first": MOMENT_YEARS.start, "last": MOMENT_YEARS.stop - 1, "help": _moment_help()}
         )
     if moment.tzinfo is None:
         return moment_in_london(moment.date(), moment.time())

@@ -3,6 +3,7 @@
 Confidential locations are left out entirely: structured data is made to be copied.
 """
 
+from . import vocabulary
 from .models import Service
 
 SCHEMA_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -17,7 +18,8 @@ def service_json_ld(service: Service, request) -> dict:
         "url": url,
         "name": service.name,
         "description": service.description,
-        "serviceType": [term.name for term in service.service_types.all()],
+        # In the page's language, like the page; schema.org's own words (days) stay English.
+        "serviceType": [vocabulary.term_label(term) for term in service.service_types.all()],
         "availableLanguage": sorted({sl.language.name for sl in service.languages.all()}),
         "isAccessibleForFree": service.free,
         "provider": {

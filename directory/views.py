@@ -80,7 +80,11 @@ def _search_choices():
     entry = set(vocabulary.ENTRY_POINT_TYPES)
     crisis = set(vocabulary.CRISIS_ALTERNATIVE_TYPES)
     types = vocabulary.SERVICE_TYPES
-    languages = sorted(known_language_codes().items(), key=lambda item: item[1])
+    # Named in English and in their own script ("Urdu / اردو"), never translated.
+    languages = [
+        (code, vocabulary.language_label(code, name))
+        for code, name in sorted(known_language_codes().items(), key=lambda item: item[1])
+    ]
     return {
         "type_groups": [
             (_("Places to go in a crisis"), [t for t in types if t.code in crisis]),

@@ -9,7 +9,9 @@ migration that calls it again.
 import uuid
 from dataclasses import dataclass
 
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 # Term ids are derived from (taxonomy, code), so the same term has the same HSDS id in every
 # database and an export from one Navigator imports cleanly into another.
@@ -64,127 +66,129 @@ SERVICE_TYPES = (
     # Entry points: non-clinical ways in.
     Term(
         "bme_community_org",
-        "Ethnic minority community organisation",
+        N_("Ethnic minority community organisation"),
         "A voluntary or community organisation run by and for an ethnic minority community.",
     ),
     Term(
         "faith_based",
-        "Faith-based support",
+        N_("Faith-based support"),
         "Support from or at a place of worship or faith group.",
     ),
-    Term("community_agency", "Community agency", "A local community centre or agency."),
-    Term("youth_service", "Youth service", "Support for children and young people."),
-    Term("housing_support", "Housing support", "Help with somewhere to live."),
-    Term("welfare_advice", "Welfare and money advice", "Help with benefits, debt and money."),
-    Term("education_support", "Education support", "Support at school, college or university."),
+    Term("community_agency", N_("Community agency"), "A local community centre or agency."),
+    Term("youth_service", N_("Youth service"), "Support for children and young people."),
+    Term("housing_support", N_("Housing support"), "Help with somewhere to live."),
+    Term("welfare_advice", N_("Welfare and money advice"), "Help with benefits, debt and money."),
+    Term("education_support", N_("Education support"), "Support at school, college or university."),
     Term(
         "criminal_justice_liaison",
-        "Criminal justice liaison",
+        N_("Criminal justice liaison"),
         "Support for people in contact with the police, courts, prison or probation.",
     ),
     # Crisis alternatives: instead of A&E or a police cell.
     Term(
         "crisis_house",
-        "Crisis house",
+        N_("Crisis house"),
         "A short stay in a home-like place, instead of hospital.",
         mhsds_team_type="A25",
     ),
     Term(
         "crisis_cafe",
-        "Crisis café or safe haven",
+        N_("Crisis café or safe haven"),
         "A place to drop in out of hours when things feel too much.",
         mhsds_team_type="A21",
     ),
     Term(
         "sanctuary",
-        "Sanctuary",
+        N_("Sanctuary"),
         "A safe, calm place to go for a few hours, often in the evening or overnight.",
         mhsds_team_type="A21",
     ),
     Term(
-        "recovery_house", "Recovery house", "A short stay to recover, instead of or after hospital."
+        "recovery_house",
+        N_("Recovery house"),
+        "A short stay to recover, instead of or after hospital.",
     ),
     Term(
         "crisis_line",
-        "Crisis line",
+        N_("Crisis line"),
         "A phone line to call in a mental health crisis.",
         mhsds_team_type="A19",
     ),
     # Support.
-    Term("helpline", "Helpline", "A phone line for support and information."),
-    Term("advocacy", "Advocacy", "Someone to help you have your say and know your rights."),
+    Term("helpline", N_("Helpline"), "A phone line for support and information."),
+    Term("advocacy", N_("Advocacy"), "Someone to help you have your say and know your rights."),
     Term(
         "imha",
-        "Independent Mental Health Advocacy (IMHA)",
+        N_("Independent Mental Health Advocacy (IMHA)"),
         "An advocate for people who are detained or on a community treatment order, "
         "under the Mental Health Act.",
     ),
     Term(
         "peer_support",
-        "Peer support",
+        N_("Peer support"),
         "Support from people who have been through something similar.",
     ),
-    Term("talking_therapy", "Talking therapy", "Counselling or psychological therapy."),
+    Term("talking_therapy", N_("Talking therapy"), "Counselling or psychological therapy."),
     Term(
         "cultural_consultation",
-        "Cultural consultation",
+        N_("Cultural consultation"),
         "Advice to services on culture, faith and language, so care fits the person.",
     ),
     Term(
         "carers_support",
-        "Support for carers",
+        N_("Support for carers"),
         "Support for family and friends who care for someone.",
     ),
 )
 
 NEEDS = (
-    Term("crisis_now", "I need help now", "In crisis and needing help straight away."),
-    Term("emotional_support", "Someone to talk to"),
-    Term("talking_therapy", "Talking therapy"),
-    Term("advocacy_rights", "Help with my rights"),
-    Term("detained_support", "Support while detained in hospital"),
-    Term("leaving_hospital", "Leaving hospital"),
-    Term("carer_support", "Support as a carer"),
-    Term("racism_trauma", "Racism and trauma"),
-    Term("faith_spiritual", "Faith and spiritual support"),
-    Term("housing", "Housing"),
-    Term("money_welfare", "Money and benefits"),
-    Term("substance_use", "Alcohol and drugs"),
-    Term("young_person", "Support for a young person"),
-    Term("bereavement", "Bereavement"),
-    Term("domestic_abuse", "Domestic abuse"),
-    Term("isolation", "Loneliness and isolation"),
-    Term("refugee_asylum", "Refugees and people seeking asylum"),
+    Term("crisis_now", N_("I need help now"), "In crisis and needing help straight away."),
+    Term("emotional_support", N_("Someone to talk to")),
+    Term("talking_therapy", N_("Talking therapy")),
+    Term("advocacy_rights", N_("Help with my rights")),
+    Term("detained_support", N_("Support while detained in hospital")),
+    Term("leaving_hospital", N_("Leaving hospital")),
+    Term("carer_support", N_("Support as a carer")),
+    Term("racism_trauma", N_("Racism and trauma")),
+    Term("faith_spiritual", N_("Faith and spiritual support")),
+    Term("housing", N_("Housing")),
+    Term("money_welfare", N_("Money and benefits")),
+    Term("substance_use", N_("Alcohol and drugs")),
+    Term("young_person", N_("Support for a young person")),
+    Term("bereavement", N_("Bereavement")),
+    Term("domestic_abuse", N_("Domestic abuse")),
+    Term("isolation", N_("Loneliness and isolation")),
+    Term("refugee_asylum", N_("Refugees and people seeking asylum")),
 )
 
 COMMUNITIES = (
-    Term("african", "African"),
-    Term("african_caribbean", "African Caribbean"),
-    Term("mixed_heritage", "Mixed heritage"),
-    Term("south_asian", "South Asian"),
-    Term("indian", "Indian", parent="south_asian"),
-    Term("pakistani", "Pakistani", parent="south_asian"),
-    Term("bangladeshi", "Bangladeshi", parent="south_asian"),
-    Term("sri_lankan_tamil", "Sri Lankan Tamil", parent="south_asian"),
-    Term("chinese", "Chinese"),
-    Term("east_asian", "East Asian"),
-    Term("arab", "Arab"),
-    Term("somali", "Somali"),
-    Term("eastern_european", "Eastern European"),
-    Term("gypsy_roma_traveller", "Gypsy, Roma and Traveller"),
-    Term("refugee_asylum_seeker", "Refugees and people seeking asylum"),
-    Term("everyone", "Everyone", "Open to people of any background."),
+    Term("african", N_("African")),
+    Term("african_caribbean", N_("African Caribbean")),
+    Term("mixed_heritage", N_("Mixed heritage")),
+    Term("south_asian", N_("South Asian")),
+    Term("indian", N_("Indian"), parent="south_asian"),
+    Term("pakistani", N_("Pakistani"), parent="south_asian"),
+    Term("bangladeshi", N_("Bangladeshi"), parent="south_asian"),
+    Term("sri_lankan_tamil", N_("Sri Lankan Tamil"), parent="south_asian"),
+    Term("chinese", N_("Chinese")),
+    Term("east_asian", N_("East Asian")),
+    Term("arab", N_("Arab")),
+    Term("somali", N_("Somali")),
+    Term("eastern_european", N_("Eastern European")),
+    Term("gypsy_roma_traveller", N_("Gypsy, Roma and Traveller")),
+    Term("refugee_asylum_seeker", N_("Refugees and people seeking asylum")),
+    Term("everyone", N_("Everyone"), "Open to people of any background."),
 )
 
 ACCESS_ROUTES = (
-    Term("self_referral", "You can refer yourself"),
-    Term("drop_in", "Drop in, no appointment"),
-    Term("phone", "By phone"),
-    Term("text", "By text message"),
-    Term("online", "Online"),
-    Term("gp_referral", "Referral from a GP"),
-    Term("professional_referral", "Referral from a professional"),
-    Term("community_referral", "Referral from a community organisation"),
+    Term("self_referral", N_("You can refer yourself")),
+    Term("drop_in", N_("Drop in, no appointment")),
+    Term("phone", N_("By phone")),
+    Term("text", N_("By text message")),
+    Term("online", N_("Online")),
+    Term("gp_referral", N_("Referral from a GP")),
+    Term("professional_referral", N_("Referral from a professional")),
+    Term("community_referral", N_("Referral from a community organisation")),
 )
 
 VOCABULARY = {
@@ -237,6 +241,48 @@ LANGUAGES = (
     LanguageEntry("rom", "Romani", "Romani čhib"),
     LanguageEntry("bfi", "British Sign Language", "British Sign Language"),
 )
+LANGUAGES_BY_CODE = {entry.code: entry for entry in LANGUAGES}
+
+
+# --- Words for pages, in the active language ---------------------------------------------------
+#
+# Labels are marked with N_ (gettext_noop) above, stored in English in the database, and
+# translated only when a page shows them. Language names are never translated: a language is
+# named by its English name on an English page and by its own name, in its own script, on the
+# others; pickers and lists show both ("Urdu / اردو").
+
+
+def term_label(term) -> str:
+    """A term's label in the active language: a `TaxonomyTerm`, a `Term` or an English label."""
+    name = getattr(term, "name", term)
+    return gettext(name) if name else ""
+
+
+def _english_page() -> bool:
+    return (get_language() or "en").split("-")[0] == "en"
+
+
+def language_name(code: str, english_name: str = "") -> str:
+    """A language's name for running text: English on an English page, its own name elsewhere.
+
+    `english_name` is used for a language this module does not list (one imported from a
+    council directory), or the code itself when there is none.
+    """
+    entry = LANGUAGES_BY_CODE.get(code)
+    if entry is None:
+        return english_name or code
+    return entry.name if _english_page() else entry.native_name
+
+
+def language_label(code: str, english_name: str = "") -> str:
+    """A language's name for a picker or a list: "Urdu / اردو", or one name where they agree."""
+    entry = LANGUAGES_BY_CODE.get(code)
+    if entry is None:
+        return english_name or code
+    if entry.native_name == entry.name:
+        return entry.name
+    return f"{entry.name} / {entry.native_name}"
+
 
 NATIONS = (
     ("england", _("England")),

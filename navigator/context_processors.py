@@ -1,7 +1,8 @@
-"""Values every page needs: whether the demo banner shows."""
+"""Values every page needs: whether the demo banner shows, and the site's own language."""
 
 from django.conf import settings
 
 
 def site(request):
-    return {"DEMO_MODE": settings.DEMO_MODE}
+    # Pages in any other language say they are translations (templates/base.html).
+    return {"DEMO_MODE": settings.DEMO_MODE, "DEFAULT_LANGUAGE": settings.LANGUAGE_CODE}

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.conf import locale as django_locale
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -126,8 +127,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The public pages in six languages: English at the root, the others under /ur/, /bn/, /pa/,
+# /pl/ and /so/ (navigator/urls.py). The language comes only from the address, never from a
+# cookie or the browser's Accept-Language, so a shared link shows what its sender saw. The
+# admin, the APIs and Open Referral stay unprefixed, in English.
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", "English")]
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("ur", "Urdu"),
+    ("bn", "Bengali"),
+    ("pa", "Punjabi"),
+    ("pl", "Polish"),
+    ("so", "Somali"),
+]
+# Django knows no Somali and names Punjabi in Latin letters. Each language is named in its own
+# script (Punjabi in Gurmukhi), as a name starting a line ("Polski"); English is "English".
+django_locale.LANG_INFO.update(
+    {
+        "en-gb": {**django_locale.LANG_INFO["en-gb"], "name_local": "English"},
+        "pa": {**django_locale.LANG_INFO["pa"], "name_local": "ਪੰਜਾਬੀ"},
+        "pl": {**django_locale.LANG_INFO["pl"], "name_local": "Polski"},
+        "so": {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"},
+    }
+)
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -8,6 +8,12 @@ tunes the ranking is in `WEIGHTS` and the limits below it.
 
 The entry point is `build_plan(situation, candidates)`; `Plan.as_dict()` is the pathway API's
 response body (DESIGN.md, "The pathway API"), which the plan page renders too.
+
+Words are marked with `N_` where they are defined and translated with gettext as the plan is
+built, so a plan is in the language active at that moment: the page's language (the plan is
+built in the request, and never kept), English for the API. Language names are not
+translated (`vocabulary.language_name`). The same situation and candidates, in the same
+language, always give the same plan.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -216,7 +222,6 @@ MONTHS = (
     N_("December"),
 )
 
-_LANGUAGE_NAMES = {entry.code: entry.name for entry in vocabulary.LANGUAGES}
 _COMMUNITY_NAMES = {term.code: term.name for term in vocabulary.COMMUNITIES}
 _COMMUNITY_PARENTS = {term.code: term.parent for term in vocabulary.COMMUNITIES if term.parent}
 _COMMUNITY_ORDER = {term.code: index for index, term in enumerate(vocabulary.COMMUNITIES)}
@@ -1156,14 +1161,16 @@ def _fill(text: str, **values: object) -> str:
 def _community_text(code: str) -> str:
     if code in COMMUNITY_PHRASES:
         return _(COMMUNITY_PHRASES[code])
-    name = _COMMUNITY_NAMES.get(code, code.replace("_", " ").title())
-    return _("For the %(community)s community") % {"community": str(name)}
+    name = _COMMUNITY_NAMES.get(code)
+    shown = _(name) if name else code.replace("_", " ").title()
+    return _("For the %(community)s community") % {"community": shown}
 
 
 def _need_noun(need: str) -> str:
     if need in NEED_NOUNS:
         return _(NEED_NOUNS[need])
-    return str(_NEED_LABELS.get(need, need.replace("_", " "))).lower()
+    label = _NEED_LABELS.get(need)
+    return (_(label) if label else need.replace("_", " ")).lower()
 
 
 def _faith_name(faith: str) -> str:
@@ -1172,7 +1179,8 @@ def _faith_name(faith: str) -> str:
 
 
 def _language_names(codes: Iterable[str]) -> list[str]:
-    return [_(_LANGUAGE_NAMES.get(code, code)) for code in codes]
+    # Never translated: English names in English, each language's own name otherwise.
+    return [vocabulary.language_name(code) for code in codes]
 
 
 def _and(items: list[str]) -> str:

@@ -2,6 +2,7 @@
 same PathwayRequestSerializer as the API, so the page and the API cannot disagree."""
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from directory import geo, vocabulary
@@ -54,7 +55,16 @@ MHA_CHOICES = [
     ("guardianship", _("Under guardianship")),
     ("conditional_discharge", _("Conditionally discharged")),
 ]
-DISTANCE_CHOICES = [(str(km), _("%(km)s km") % {"km": km}) for km in (3, 5, 10, 15, 25, 50)]
+
+
+def _kilometres(km: int) -> str:
+    return _("%(km)s km") % {"km": km}
+
+
+# Choices are made once, when the module is imported, but shown in each page's language: the
+# labels stay lazy until a page renders them.
+_kilometres_lazy = lazy(_kilometres, str)
+DISTANCE_CHOICES = [(str(km), _kilometres_lazy(km)) for km in (3, 5, 10, 15, 25, 50)]
 
 
 def _language_choices():
@@ -94,14 +104,14 @@ class PathwayForm(forms.Form):
     needs = forms.MultipleChoiceField(
         label=_("What would help?"),
         help_text=_("Choose as many as you like."),
-        choices=[(term.code, term.name) for term in vocabulary.NEEDS],
+        choices=[(term.code, _(term.name)) for term in vocabulary.NEEDS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     communities = forms.MultipleChoiceField(
         label=_("Would you like support from your community?"),
         choices=[
-            (term.code, term.name) for term in vocabulary.COMMUNITIES if term.code != "everyone"
+            (term.code, _(term.name)) for term in vocabulary.COMMUNITIES if term.code != "everyone"
         ],
         widget=forms.CheckboxSelectMultiple,
         required=False,

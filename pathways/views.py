@@ -11,6 +11,7 @@ import segno
 from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -42,27 +43,42 @@ def plan(request):
     answers = request.POST if request.method == "POST" else request.GET
     form = PathwayForm(answers)
     mode = answers.get("mode") if answers.get("mode") == "professional" else "public"
+    # The language switcher's links cannot carry answers sent by POST (they are never put in
+    # an address unless the person asks), so after a POST they lead to the form in that
+    # language; a shared link (GET) keeps its answers.
+    switch_to = _form_path(mode) if request.method == "POST" else None
     if not form.is_valid():
-        return render(request, "pathways/form.html", {"form": form, "mode": mode}, status=400)
+        context = {"form": form, "mode": mode, "language_switch_path": switch_to}
+        return render(request, "pathways/form.html", context, status=400)
     serializer = PathwayRequestSerializer(data=form.request_data())
     if not serializer.is_valid():
         _copy_errors(serializer.errors, form)
-        return render(request, "pathways/form.html", {"form": form, "mode": mode}, status=400)
+        context = {"form": form, "mode": mode, "language_switch_path": switch_to}
+        return render(request, "pathways/form.html", context, status=400)
     context = {
         "plan": plan_for(serializer.validated_data),
         "origin": serializer.validated_data["origin"],
         "answers": _hidden_answers(answers),
         "mode": mode,
+        "language_switch_path": switch_to,
     }
     if request.method == "POST" and request.POST.get("share"):
-        share_url = (
-            request.build_absolute_uri(reverse("pathways:plan")) + "?" + _share_query(answers)
-        )
+        # reverse() gives the address in the page's language (/ur/pathway/plan/), so the
+        # link and its QR code open the plan in the language it was made in.
+        share_path = reverse("pathways:plan") + "?" + _share_query(answers)
+        share_url = request.build_absolute_uri(share_path)
         context["share_url"] = share_url
         context["share_qr"] = segno.make(share_url, error="m").svg_inline(
-            scale=4, title="QR code for the link to this plan"
+            scale=4, title=_("QR code for the link to this plan")
         )
+        # The person chose to put the answers in an address: the switcher may use it too.
+        context["language_switch_path"] = share_path
     return render(request, "pathways/plan.html", context)
+
+
+def _form_path(mode: str) -> str:
+    path = reverse("pathways:form")
+    return f"{path}?mode=professional" if mode == "professional" else path
 
 
 def _copy_errors(errors, form):

@@ -8,7 +8,8 @@
   var status = document.querySelector("[data-location-status]");
   button.parentElement.hidden = false;
   button.addEventListener("click", function () {
-    status.textContent = "Finding your location…";
+    // The words come from the page, in its language.
+    status.textContent = status.getAttribute("data-finding");
     navigator.geolocation.getCurrentPosition(
       function (position) {
         form.querySelector("#id_lat").value = position.coords.latitude.toFixed(4);
@@ -19,7 +20,7 @@
         form.submit();
       },
       function () {
-        status.textContent = "We could not find your location. Enter a postcode or a place instead.";
+        status.textContent = status.getAttribute("data-failed");
       },
       { timeout: 10000, maximumAge: 600000 }
     );
