@@ -89,15 +89,12 @@ class SearchResult:
         return self.service.national
 
 
-@dataclass(frozen=True)
-class SearchPage:
-    results: list[SearchResult]
+class _Paged:
+    """Which page of how many, for a page with `count`, `number` and `page_size`."""
+
     count: int
     number: int
     page_size: int
-    moment: datetime
-    origin: object | None  # geo.ResolvedLocation
-    radius_km: float
 
     @property
     def num_pages(self) -> int:
@@ -110,6 +107,17 @@ class SearchPage:
     @property
     def has_previous(self) -> bool:
         return self.number > 1
+
+
+@dataclass(frozen=True)
+class SearchPage(_Paged):
+    results: list[SearchResult]
+    count: int
+    number: int
+    page_size: int
+    moment: datetime
+    origin: object | None  # geo.ResolvedLocation
+    radius_km: float
 
 
 @dataclass(frozen=True)
@@ -127,7 +135,7 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class HitPage:
+class HitPage(_Paged):
     """One page of a search as ids, before anything about the services is read."""
 
     hits: list[Hit]
@@ -138,18 +146,6 @@ class HitPage:
     origin: object | None
     radius_km: float
     language_codes: tuple[str, ...]
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, math.ceil(self.count / self.page_size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
 
 
 class PageOutOfRange(Exception):
