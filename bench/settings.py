@@ -30,6 +30,8 @@ DATABASES = {
         conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0),
         conn_health_checks=True,
     )
+    # And the same connection options (SQLite's page cache and memory map).
+    | {"OPTIONS": DATABASES["default"].get("OPTIONS", {})}
 }
 
 ROOT_URLCONF = "bench.urls"

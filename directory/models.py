@@ -213,8 +213,12 @@ class Service(models.Model):
         indexes = [
             # Small partial indexes for the two kinds of service a local search adds to what
             # is nearby, so finding them never reads every service in the country.
+            # With status and national in it, the filters read a national service's id
+            # from the index and never its row.
             models.Index(
-                fields=["name", "id"], condition=Q(national=True), name="service_national_by_name"
+                fields=["name", "id", "status", "national"],
+                condition=Q(national=True),
+                name="service_national_covering",
             ),
             models.Index(
                 fields=["name", "id"],

@@ -220,23 +220,24 @@ def search_hits(filterset, *, page: int = 1, page_size: int = 20) -> HitPage:
             )
         )
         in_box_ids = {service_id for service_id, *_ in places}
-        # Then one query for every candidate, so the filters are built and run once: the
-        # services with an address in the box, those with no address that serve an area (a
-        # local crisis line, an IMHA), and the national ones. Each part is narrowed by an
-        # index first (the box, the small partial indexes), so none reads the whole country.
+        # Then the local candidates in one query: the services with an address in the box
+        # and those with no address that serve an area (a local crisis line, an IMHA).
         names: dict = {}
-        area_ids, national_ids = [], []
-        for service_id, name, national, area in (
-            queryset.filter(id__in=_candidate_ids(in_box))
+        area_ids = []
+        for service_id, name, area in (
+            queryset.filter(national=False, id__in=_candidate_ids(in_box))
             .order_by("name", "id")
-            .values_list("id", "name", "national", "service_area")
+            .values_list("id", "name", "service_area")
         ):
-            if national:
-                national_ids.append(service_id)
-            elif service_id in in_box_ids:
+            if service_id in in_box_ids:
                 names[service_id] = name
             elif geo.area_contains(area, origin.point):
                 area_ids.append(service_id)
+        # And the national ones, read from their own covering index: one pass both counts
+        # and pages them.
+        national_ids = list(
+            queryset.filter(national=True).order_by("name", "id").values_list("id", flat=True)
+        )
         for service_id, location_id, latitude, longitude in places:
             if service_id not in names:
                 continue
@@ -340,12 +341,11 @@ def service_search(filterset, *, page: int = 1, page_size: int = 20) -> SearchPa
 
 
 def _candidate_ids(in_box) -> QuerySet:
-    """The ids a local search may show, as one subquery: services with an address in the
-    box, national ones, and ones with an area and no address. Each part is read from its
-    own index (the box, and the two small partial indexes); asked as one condition with
-    ORs, SQLite reads every service in the country instead."""
+    """The ids of the local services a search may show, as one subquery: those with an
+    address in the box and those with an area and no address. Each part is read from its
+    own index (the box, a small partial index); asked as one condition with an OR, SQLite
+    reads every service in the country instead."""
     return in_box.values("service_id").union(
-        Service.objects.filter(national=True).order_by().values("id"),
         Service.objects.filter(national=False, service_area__isnull=False)
         .filter(~Exists(ServiceAtLocation.objects.filter(service_id=OuterRef("id"))))
         .order_by()
