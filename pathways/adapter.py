@@ -65,11 +65,13 @@ def candidates_near(
     # Looked up by id alone, then the inactive dropped in Python: asking the database for
     # status as well makes SQLite walk every service in the country.
     records = listings.read_services(wanted)
+    page_path = reverse("directory:service_detail", kwargs={"slug": "-"})
     return [
         snapshot(
             record,
             origin,
             distances[record.id] if record.id in distances else _distance(record, origin, reach),
+            page_path,
         )
         for record in sorted(records.values(), key=lambda record: (record.name, str(record.id)))
         if record.status == Service.Status.ACTIVE
@@ -109,8 +111,13 @@ def _distance(record: listings.ServiceRecord, origin, reach: float) -> float | N
     return found[record.id][0] if found else None
 
 
-def snapshot(record: listings.ServiceRecord, origin, distance_km: float | None) -> ServiceSnapshot:
-    """A frozen copy of what the engine needs to know about one service."""
+def snapshot(
+    record: listings.ServiceRecord, origin, distance_km: float | None, page_path: str
+) -> ServiceSnapshot:
+    """A frozen copy of what the engine needs to know about one service.
+
+    `page_path` is a service page's address with "-" for the slug, in the active language.
+    """
     in_area = None
     if record.service_area and origin is not None:
         in_area = geo.area_contains(record.service_area, origin.point)
@@ -119,7 +126,7 @@ def snapshot(record: listings.ServiceRecord, origin, distance_km: float | None) 
         slug=record.slug,
         name=record.name,
         organization=record.organization.name,
-        url=reverse("directory:service_detail", kwargs={"slug": record.slug}),
+        url=page_path.replace("/-/", f"/{record.slug}/"),
         phones=tuple(
             PhoneLine(
                 number=phone.number,

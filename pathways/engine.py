@@ -22,13 +22,33 @@ from datetime import UTC, date, datetime, time
 from functools import cached_property, lru_cache
 from types import MappingProxyType
 
-from django.utils.translation import gettext as _
+from django.core.signals import setting_changed
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_noop as N_
 
 from directory import hours, vocabulary
 from directory.hours import LONDON, OpenState, Span
 
 from .imha import ImhaEligibility, imha_eligibility
+
+
+@lru_cache(maxsize=4096)
+def _translated(language: str | None, message: str) -> str:
+    return gettext(message)
+
+
+def _(message: str) -> str:
+    """gettext, remembered per language: a plan asks for the same few hundred words every
+    time, and each lookup walks Django's chain of catalogues (a tenth of a plan's time)."""
+    return _translated(get_language(), message)
+
+
+def _forget_translations(**kwargs) -> None:
+    # Tests that change the languages or catalogues change what the words are.
+    _translated.cache_clear()
+
+
+setting_changed.connect(_forget_translations)
 
 __all__ = [
     "CRISIS_NOW",
