@@ -495,6 +495,37 @@ def _rough_km(origin: Point, latitude: float, longitude: float) -> float:
     return EARTH_RADIUS_KM * math.hypot(d_lat, d_lon * math.cos(mid))
 
 
+# The flat measure a database can order by: degrees of latitude, and degrees of longitude
+# shrunk by the cosine of the origin's latitude. Below 65° and within 200 km it is within
+# 2% of `distance_km` (a property test checks it); FLAT_MARGIN keeps clear of that.
+FLAT_MARGIN = 1.025
+_FLAT_MAX_LATITUDE = 65.0
+_FLAT_MAX_KM = 200.0
+_KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
+
+
+def flat_holds(origin: Point, within_km: float) -> bool:
+    """Whether `flat_km` may stand in for distances up to `within_km` round `origin`."""
+    min_lon, max_lon = bounding_box(origin, within_km)[2:]
+    return (
+        abs(origin.latitude) < _FLAT_MAX_LATITUDE
+        and within_km <= _FLAT_MAX_KM
+        and (min_lon, max_lon) != (-180.0, 180.0)  # no box round a pole or the 180° line
+    )
+
+
+def flat_scale(origin: Point) -> float:
+    """How much a degree of longitude counts against one of latitude, round `origin`."""
+    return math.cos(math.radians(origin.latitude))
+
+
+def flat_km(origin: Point, latitude: float, longitude: float) -> float:
+    """The flat measure in kilometres; SQL orders by the square of the same sum."""
+    scale = flat_scale(origin)
+    d_lat, d_lon = latitude - origin.latitude, longitude - origin.longitude
+    return _KM_PER_DEGREE * math.sqrt(d_lat * d_lat + d_lon * d_lon * scale * scale)
+
+
 def nearest(origin: Point, rows, within_km: float, limit: int | None = None) -> dict:
     """The nearest of several places for each key, within `within_km` of `origin`.
 

@@ -21,7 +21,7 @@ from uuid import UUID
 from django.db import connection
 from django.urls import reverse
 
-from . import hours, models, selectors
+from . import geo, hours, models, selectors
 from .models import (
     Language,
     Location,
@@ -258,6 +258,28 @@ def service_points_in_box(box: tuple[float, float, float, float]) -> list[tuple]
     """
     with connection.cursor() as cursor:
         cursor.execute(_sql(POINTS_SQL, 0), list(box))
+        return [(service_id, None, lat, lon) for service_id, lat, lon in cursor.fetchall()]
+
+
+NEAREST_POINTS_SQL = (
+    POINTS_SQL
+    + """
+    ORDER BY (l.latitude - %s) * (l.latitude - %s)
+             + (l.longitude - %s) * (l.longitude - %s) * %s
+    LIMIT %s
+"""
+)
+
+
+def service_points_nearest_first(
+    box: tuple[float, float, float, float], origin, limit: int
+) -> list[tuple]:
+    """As `service_points_in_box`, but only the `limit` rows nearest `origin` by
+    `geo.flat_km`, nearest first: the database sorts, so Python never sees the rest."""
+    scale = geo.flat_scale(origin)
+    params = [*box, origin.latitude, origin.latitude, origin.longitude, origin.longitude]
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(NEAREST_POINTS_SQL, 0), [*params, scale * scale, limit])
         return [(service_id, None, lat, lon) for service_id, lat, lon in cursor.fetchall()]
 
 

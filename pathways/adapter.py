@@ -24,6 +24,8 @@ MAX_REACH_KM = 200
 # local services (more than any section shows), and national or area-wide ones that fit.
 MAX_LOCAL_CANDIDATES = 60
 MAX_WIDE_CANDIDATES = 20
+# Locations read at first when looking for the nearest services (a service may have several).
+FIRST_ROWS = 6 * MAX_LOCAL_CANDIDATES
 
 
 def candidates_near(
@@ -81,21 +83,27 @@ def candidates_near(
 def _nearest(point: geo.Point, reach: float) -> dict:
     """The MAX_LOCAL_CANDIDATES services nearest `point` within `reach`, any status.
 
-    The box starts small and doubles until it holds enough: once that many lie within a
-    radius, the nearest of all lie within it too, so in a city the search never reads the
-    thousands of services a full-reach box would hold.
+    The database hands over the locations in the box nearest first by `geo.flat_km`, a few
+    hundred at a time, so a box round a city never brings its thousands of rows into
+    Python. It stops once every row not yet read lies further (by more than the flat
+    measure's error) than the farthest service kept: the answer is then exactly what
+    measuring every row would give.
     """
-    radius = reach / 8
+    box = geo.bounding_box(point, reach)
+    if not geo.flat_holds(point, reach):
+        rows = listings.service_points_in_box(box)
+        return geo.nearest(point, rows, reach, limit=MAX_LOCAL_CANDIDATES)
+    wanted = FIRST_ROWS
     while True:
-        found = geo.nearest(
-            point,
-            listings.service_points_in_box(geo.bounding_box(point, radius)),
-            radius,
-            limit=MAX_LOCAL_CANDIDATES,
-        )
-        if len(found) >= MAX_LOCAL_CANDIDATES or radius >= reach:
+        rows = listings.service_points_nearest_first(box, point, wanted)
+        found = geo.nearest(point, rows, reach, limit=MAX_LOCAL_CANDIDATES)
+        if len(rows) < wanted:
+            return found  # that was every row in the box
+        enough = len(found) >= MAX_LOCAL_CANDIDATES
+        farthest_kept = max(distance for distance, _ in found.values()) if enough else reach
+        if farthest_kept * geo.FLAT_MARGIN < geo.flat_km(point, rows[-1][2], rows[-1][3]):
             return found
-        radius = min(reach, radius * 2)
+        wanted *= 4
 
 
 def _distance(record: listings.ServiceRecord, origin, reach: float) -> float | None:

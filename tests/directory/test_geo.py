@@ -574,3 +574,34 @@ def test_the_rough_estimate_stays_within_its_margin(origin, bearing_lat, bearing
         return
     rough = geo._rough_km(origin, latitude, longitude)
     assert abs(rough - exact) <= 0.01 * exact + 1e-9
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    origin=st.builds(Point, st.floats(-64.9, 64.9), st.floats(-170, 170)),
+    bearing_lat=st.floats(-1, 1),
+    bearing_lon=st.floats(-1, 1),
+    km=st.floats(min_value=0.01, max_value=200),
+)
+def test_the_flat_measure_stays_within_its_margin(origin, bearing_lat, bearing_lon, km):
+    # The pathway adapter's nearest-first reading is exact only while flat_km is this close.
+    norm = math.hypot(bearing_lat, bearing_lon)
+    if norm < 1e-6:
+        return
+    step = km / geo.EARTH_RADIUS_KM
+    latitude = origin.latitude + math.degrees(step * bearing_lat / norm)
+    longitude = origin.longitude + math.degrees(step * bearing_lon / norm) / math.cos(
+        math.radians(origin.latitude)
+    )
+    exact = geo.distance_km(origin, Point(latitude, longitude))
+    if exact > 200 or exact < 0.001 or not geo.flat_holds(origin, exact):
+        return
+    flat = geo.flat_km(origin, latitude, longitude)
+    assert abs(flat - exact) <= 0.02 * exact + 1e-9
+
+
+def test_the_flat_measure_is_not_used_near_the_poles_or_the_180th_meridian():
+    assert geo.flat_holds(Point(52.5, -2.1), 30)
+    assert not geo.flat_holds(Point(78.2, 15.6), 30)  # Svalbard
+    assert not geo.flat_holds(Point(-16.5, 179.9), 30)  # a box across the 180° line
+    assert not geo.flat_holds(Point(52.5, -2.1), 500)

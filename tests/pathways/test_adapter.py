@@ -42,10 +42,15 @@ def _nearest_by_measuring_every_service(reach_km: float) -> list:
 
 @pytest.mark.parametrize(
     ("count", "max_km"),
-    [(90, 4.0), (90, 60.0), (25, 100.0)],
-    ids=["dense-city", "spread-out", "sparse-countryside"],
+    [(90, 4.0), (200, 10.0), (90, 60.0), (25, 100.0)],
+    ids=["dense-city", "crowded-city", "spread-out", "sparse-countryside"],
 )
-def test_the_candidates_are_the_nearest_services_within_reach(count, max_km):
+@pytest.mark.parametrize("first_rows", [adapter.FIRST_ROWS, 7], ids=["one-read", "several-reads"])
+def test_the_candidates_are_the_nearest_services_within_reach(
+    count, max_km, first_rows, monkeypatch
+):
+    # With only 7 rows read at a time, the adapter must go back for more, several times.
+    monkeypatch.setattr(adapter, "FIRST_ROWS", first_rows)
     _place_services(count, max_km, seed=count + int(max_km))
     origin = geo.resolve_coordinates(ORIGIN.latitude, ORIGIN.longitude, find_nation=False)
     max_distance_km = 15
