@@ -78,7 +78,8 @@ def measure_import(size: int) -> ImportResult:
         # wait4 gives this child's own CPU time and peak memory, whatever else runs.
         _pid, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    if child.returncode != 0:
         raise RuntimeError(f"import_hsds failed; see {log}:\n{log.read_text()[-2000:]}")
     with sqlite3.connect(f"file:{target}?mode=ro", uri=True) as connection:
         (imported,) = connection.execute("SELECT count(*) FROM directory_service").fetchone()

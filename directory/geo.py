@@ -481,20 +481,6 @@ def bounding_box(point: Point, radius_km: float) -> tuple[float, float, float, f
     return (math.degrees(min_lat), math.degrees(max_lat), min_lon, max_lon)
 
 
-# Below 70° and within 300 km, the flat-earth estimate in `_rough_km` is within 1% of
-# `distance_km` (a property test checks it); the margin keeps well clear of that.
-_ROUGH_MARGIN = 1.03
-_ROUGH_MAX_LATITUDE = 70.0
-_ROUGH_MAX_KM = 300.0
-
-
-def _rough_km(origin: Point, latitude: float, longitude: float) -> float:
-    d_lat = math.radians(latitude - origin.latitude)
-    d_lon = math.radians((longitude - origin.longitude + 180.0) % 360.0 - 180.0)
-    mid = math.radians((latitude + origin.latitude) / 2)
-    return EARTH_RADIUS_KM * math.hypot(d_lat, d_lon * math.cos(mid))
-
-
 # The flat measure a database can order by: degrees of latitude, and degrees of longitude
 # shrunk by the cosine of the origin's latitude. Below 65° and within 200 km it is within
 # 2% of `distance_km` (a property test checks it); FLAT_MARGIN keeps clear of that.
@@ -536,18 +522,20 @@ def nearest(origin: Point, rows, within_km: float, limit: int | None = None) -> 
     cannot be in it, so a wide box round a city costs little more than a narrow one.
     """
     rows = list(rows)
-    usable = abs(origin.latitude) < _ROUGH_MAX_LATITUDE and within_km <= _ROUGH_MAX_KM
-    if usable and rows:
-        rough: dict = {}
+    if rows and flat_holds(origin, within_km):
+        flat: dict = {}
         for key, _tag, latitude, longitude in rows:
-            estimate = _rough_km(origin, latitude, longitude)
-            if estimate < rough.get(key, math.inf):
-                rough[key] = estimate
-        cut = within_km
-        if limit is not None and len(rough) > limit:
-            cut = min(cut, sorted(rough.values())[limit - 1])
-        cut *= _ROUGH_MARGIN
-        rows = [row for row in rows if rough[row[0]] <= cut]
+            estimate = flat_km(origin, latitude, longitude)
+            if estimate < flat.get(key, math.inf):
+                flat[key] = estimate
+        # Keys that may be within reach, then, with a limit, those that may be among the
+        # nearest: the margin is squared because both the kept keys' estimates and the
+        # others' may be off.
+        reachable = sorted(e for e in flat.values() if e <= within_km * FLAT_MARGIN)
+        cut = within_km * FLAT_MARGIN
+        if limit is not None and len(reachable) > limit:
+            cut = min(cut, reachable[limit - 1] * FLAT_MARGIN**2)
+        rows = [row for row in rows if flat[row[0]] <= cut]
     found: dict = {}
     for key, tag, latitude, longitude in rows:
         distance = distance_km(origin, Point(latitude, longitude))

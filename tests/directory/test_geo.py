@@ -555,36 +555,13 @@ def test_nearest_gives_what_measuring_every_row_gives(origin, places, within_km,
 
 @hypothesis_settings(max_examples=300, deadline=None)
 @given(
-    origin=st.builds(Point, st.floats(-69.9, 69.9), st.floats(-180, 180)),
-    bearing_lat=st.floats(-1, 1),
-    bearing_lon=st.floats(-1, 1),
-    km=st.floats(min_value=0.01, max_value=400),
-)
-def test_the_rough_estimate_stays_within_its_margin(origin, bearing_lat, bearing_lon, km):
-    # nearest() is exact only while the flat-earth estimate is within 1% of distance_km.
-    norm = math.hypot(bearing_lat, bearing_lon)
-    if norm < 1e-6:
-        return
-    step = km / geo.EARTH_RADIUS_KM
-    latitude = max(-89.0, min(89.0, origin.latitude + math.degrees(step * bearing_lat / norm)))
-    longitude = origin.longitude + math.degrees(step * bearing_lon / norm)
-    longitude = (longitude + 180.0) % 360.0 - 180.0
-    exact = geo.distance_km(origin, Point(latitude, longitude))
-    if exact > geo._ROUGH_MAX_KM or exact < 0.001:
-        return
-    rough = geo._rough_km(origin, latitude, longitude)
-    assert abs(rough - exact) <= 0.01 * exact + 1e-9
-
-
-@hypothesis_settings(max_examples=300, deadline=None)
-@given(
     origin=st.builds(Point, st.floats(-64.9, 64.9), st.floats(-170, 170)),
     bearing_lat=st.floats(-1, 1),
     bearing_lon=st.floats(-1, 1),
     km=st.floats(min_value=0.01, max_value=200),
 )
 def test_the_flat_measure_stays_within_its_margin(origin, bearing_lat, bearing_lon, km):
-    # The pathway adapter's nearest-first reading is exact only while flat_km is this close.
+    # geo.nearest and the adapter's nearest-first reading are exact only while it is this close.
     norm = math.hypot(bearing_lat, bearing_lon)
     if norm < 1e-6:
         return
