@@ -272,6 +272,13 @@ def moment_in_london(day: date, clock: time) -> datetime:
     return _offset_changes_at(*readings).astimezone(LONDON)
 
 
+@lru_cache(maxsize=8192)
+def _utc_moment(day: date, clock: time) -> datetime:
+    """`moment_in_london` in UTC, remembered: a page of results asks for the same few
+    opening times on the same few days hundreds of times."""
+    return moment_in_london(day, clock).astimezone(UTC)
+
+
 def _clock_reading(at: datetime) -> datetime:
     """London's wall-clock time at `at` (naive), read under this module's rules.
 
@@ -334,8 +341,8 @@ def _openings(
             if not _runs_on(span, day, nation):
                 continue
             start_wall, end_wall = _wall_span(span, day)
-            start = moment_in_london(start_wall.date(), start_wall.time()).astimezone(UTC)
-            end = moment_in_london(end_wall.date(), end_wall.time()).astimezone(UTC)
+            start = _utc_moment(start_wall.date(), start_wall.time())
+            end = _utc_moment(end_wall.date(), end_wall.time())
             if start < end:
                 openings.append((start, end))
         day += timedelta(days=1)

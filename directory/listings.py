@@ -20,8 +20,9 @@ from uuid import UUID
 
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
-from . import geo, hours, models, selectors
+from . import geo, hours, models
 from .models import (
     Language,
     Location,
@@ -160,7 +161,7 @@ def _table(model) -> str:
 
 
 @functools.cache
-def _sql(template: str, count: int) -> str:
+def statement(template: str, count: int = 0) -> str:
     """A statement with the real table names and `count` placeholders for the ids."""
     return template.format(
         ids=", ".join(["%s"] * count),
@@ -257,7 +258,7 @@ def service_points_in_box(box: tuple[float, float, float, float]) -> list[tuple]
     most of the cost.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_sql(POINTS_SQL, 0), list(box))
+        cursor.execute(statement(POINTS_SQL, 0), list(box))
         return [(service_id, None, lat, lon) for service_id, lat, lon in cursor.fetchall()]
 
 
@@ -279,7 +280,7 @@ def service_points_nearest_first(
     scale = geo.flat_scale(origin)
     params = [*box, origin.latitude, origin.latitude, origin.longitude, origin.longitude]
     with connection.cursor() as cursor:
-        cursor.execute(_sql(NEAREST_POINTS_SQL, 0), [*params, scale * scale, limit])
+        cursor.execute(statement(NEAREST_POINTS_SQL, 0), [*params, scale * scale, limit])
         return [(service_id, None, lat, lon) for service_id, lat, lon in cursor.fetchall()]
 
 
@@ -299,7 +300,8 @@ def _date(value) -> date | None:
     return date.fromisoformat(value)
 
 
-def _json(value):
+def json_value(value):
+    """A JSON column's value: SQLite gives text, PostgreSQL may give it parsed."""
     return json.loads(value) if isinstance(value, str) else value
 
 
@@ -318,7 +320,7 @@ def read_services(ids: Iterable) -> dict[UUID, ServiceRecord]:
     with connection.cursor() as cursor:
 
         def rows(template: str, repeat: int = 1) -> list[tuple]:
-            cursor.execute(_sql(template, len(keys)), keys * repeat)
+            cursor.execute(statement(template, len(keys)), keys * repeat)
             return cursor.fetchall()
 
         services = rows(SERVICES_SQL)
@@ -398,7 +400,7 @@ def read_services(ids: Iterable) -> dict[UUID, ServiceRecord]:
             free=bool(free),
             fees_description=fees_description,
             national=bool(national),
-            service_area=_json(service_area),
+            service_area=json_value(service_area),
             service_area_description=service_area_description,
             assured_date=_date(assured_date),
             assurance_role=assurance_role,
@@ -422,6 +424,28 @@ def read_services(ids: Iterable) -> dict[UUID, ServiceRecord]:
         )
         records[record.id] = record
     return records
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageMatch:
+    code: str
+    name: str
+    how: str  # "staff" or "interpreter"
+
+
+def language_matches(languages, codes) -> tuple[LanguageMatch, ...]:
+    """Which of the asked-for `codes` the service speaks, staff before interpreter.
+
+    `languages` gives (code, name, provision) for each of the service's languages.
+    """
+    best: dict[str, LanguageMatch] = {}
+    for code, name, provision in languages:
+        if code not in codes or provision == "written":
+            continue
+        current = best.get(code)
+        if current is None or (current.how == "interpreter" and provision == "staff"):
+            best[code] = LanguageMatch(code, name, provision)
+    return tuple(best[code] for code in codes if code in best)
 
 
 # What the API shows. The shapes are `directory.serializers.ServiceSerializer`'s.
@@ -460,10 +484,33 @@ def location_json(location: Location | LocationRecord) -> dict:
     }
 
 
+class _Shown:
+    """What every service on one response shares: how links to its pages are made, the
+    names of the days in the active language and today's date, worked out once, not per
+    service and per span."""
+
+    def __init__(self, request=None, today: date | None = None):
+        # Service pages differ only by slug; "-" stands for it (no slug is "-").
+        path = reverse("directory:service_detail", kwargs={"slug": "-"})
+        self._link = request.build_absolute_uri(path) if request is not None else path
+        self.day_names = {weekday: str(name) for weekday, name in DAY_NAMES.items()}
+        self.today = today or timezone.localdate()
+
+    def web_url(self, slug: str) -> str:
+        return self._link.replace("/-/", f"/{slug}/", 1)
+
+
+def _clock(value: time) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
 def service_json(record: ServiceRecord, request=None, *, today: date | None = None) -> dict:
     """The API's representation of one service, from its record."""
+    return _service_json(record, _Shown(request, today))
+
+
+def _service_json(record: ServiceRecord, shown: _Shown) -> dict:
     organization = record.organization
-    path = reverse("directory:service_detail", kwargs={"slug": record.slug})
     return {
         "id": str(record.id),
         "slug": record.slug,
@@ -513,9 +560,9 @@ def service_json(record: ServiceRecord, request=None, *, today: date | None = No
         "schedules": [
             {
                 "weekday": span.weekday,
-                "day": str(DAY_NAMES[span.weekday]),
-                "opens_at": span.opens_at.strftime("%H:%M"),
-                "closes_at": span.closes_at.strftime("%H:%M"),
+                "day": shown.day_names[span.weekday],
+                "opens_at": _clock(span.opens_at),
+                "closes_at": _clock(span.closes_at),
                 "open_bank_holidays": span.open_bank_holidays,
                 "notes": span.notes,
             }
@@ -531,27 +578,28 @@ def service_json(record: ServiceRecord, request=None, *, today: date | None = No
             "date": record.assured_date.isoformat(),
             "role": record.assurance_role or None,
             "method": record.assurance_method or None,
-            "stale": record.is_stale(today),
+            "stale": record.is_stale(shown.today),
         },
-        "web_url": request.build_absolute_uri(path) if request is not None else path,
+        "web_url": shown.web_url(record.slug),
     }
 
 
 def search_results(found, request=None) -> list[dict]:
     """A `selectors.HitPage` as the API's results: each service, how near, whether open."""
     records = read_services(hit.service_id for hit in found.hits)
+    shown = _Shown(request)
     results = []
     for hit in found.hits:
         record = records[hit.service_id]
         location = record.location(hit.location_id)
         state = hours.open_state(record.spans(location), found.moment, record.nation(location))
-        matches = selectors.language_matches(
+        matches = language_matches(
             ((lang.code, lang.name, lang.provision) for lang in record.languages),
             found.language_codes,
         )
         results.append(
             {
-                **service_json(record, request),
+                **_service_json(record, shown),
                 "distance_km": hit.rounded_distance_km,
                 "open_now": state.open_now,
                 "always_open": state.always_open,

@@ -4,9 +4,12 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
 
-from . import geo, hours, search, vocabulary
+from . import geo, hours, listings, search, vocabulary
+from .listings import LanguageMatch, language_matches
 from .models import Location, Phone, Schedule, Service, ServiceAtLocation, ServiceLanguage
 
 
@@ -66,13 +69,6 @@ def service_detail(*, slug: str) -> Service:
 def service_locations(service: Service) -> list[Location]:
     """The service's locations, using the prefetched rows."""
     return [sal.location for sal in service.service_at_locations.all()]
-
-
-@dataclass(frozen=True)
-class LanguageMatch:
-    code: str
-    name: str
-    how: str  # "staff" or "interpreter"
 
 
 @dataclass(frozen=True)
@@ -172,21 +168,6 @@ def service_nation(service: Service, location: Location | None = None) -> str:
     return "england"
 
 
-def language_matches(languages, codes) -> tuple[LanguageMatch, ...]:
-    """Which of the asked-for `codes` the service speaks, staff before interpreter.
-
-    `languages` gives (code, name, provision) for each of the service's languages.
-    """
-    best: dict[str, LanguageMatch] = {}
-    for code, name, provision in languages:
-        if code not in codes or provision == "written":
-            continue
-        current = best.get(code)
-        if current is None or (current.how == "interpreter" and provision == "staff"):
-            best[code] = LanguageMatch(code, name, provision)
-    return tuple(best[code] for code in codes if code in best)
-
-
 def search_hits(filterset, *, page: int = 1, page_size: int = 20) -> HitPage:
     """Run a validated ServiceFilterSet: distances, ordering and one page of ids.
 
@@ -206,41 +187,22 @@ def search_hits(filterset, *, page: int = 1, page_size: int = 20) -> HitPage:
     scores: dict = {}
 
     if origin is not None:
-        # First the addresses inside the box round the point (an indexed range); the
-        # filters then run only on the services there, in the database, so the cost follows
-        # what is nearby and no list of ids is ever sent back as parameters.
-        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(origin.point, radius_km)
-        in_box = ServiceAtLocation.objects.filter(
-            location__latitude__range=(min_lat, max_lat),
-            location__longitude__range=(min_lon, max_lon),
-        ).order_by()
-        places = list(
-            in_box.values_list(
-                "service_id", "location_id", "location__latitude", "location__longitude"
-            )
+        filters = _compiled_filters(queryset)
+        local_rows, national_ids = (
+            _local_and_national(filters, geo.bounding_box(origin.point, radius_km))
+            if filters is not None
+            else ([], [])
         )
-        in_box_ids = {service_id for service_id, *_ in places}
-        # Then the local candidates in one query: the services with an address in the box
-        # and those with no address that serve an area (a local crisis line, an IMHA).
         names: dict = {}
         area_ids = []
-        for service_id, name, area in (
-            queryset.filter(national=False, id__in=_candidate_ids(in_box))
-            .order_by("name", "id")
-            .values_list("id", "name", "service_area")
-        ):
-            if service_id in in_box_ids:
-                names[service_id] = name
-            elif geo.area_contains(area, origin.point):
-                area_ids.append(service_id)
-        # And the national ones, read from their own covering index: one pass both counts
-        # and pages them.
-        national_ids = list(
-            queryset.filter(national=True).order_by("name", "id").values_list("id", flat=True)
-        )
-        for service_id, location_id, latitude, longitude in places:
-            if service_id not in names:
+        for service_id, name, location_id, latitude, longitude, area in local_rows:
+            if location_id is None:
+                # No address, but an area (a local crisis line, an IMHA): in it or not.
+                if geo.area_contains(listings.json_value(area), origin.point):
+                    area_ids.append(service_id)
+                    names[service_id] = name
                 continue
+            names[service_id] = name
             distance = geo.distance_km(origin.point, geo.Point(latitude, longitude))
             if distance <= radius_km and (
                 service_id not in distances or distance < distances[service_id][0]
@@ -255,7 +217,9 @@ def search_hits(filterset, *, page: int = 1, page_size: int = 20) -> HitPage:
             return (distances[service_id][0], names[service_id], str(service_id))
 
         # The nearby services, then those whose area holds the point, then national ones.
-        local_ids = sorted(distances, key=local_key) + area_ids
+        local_ids = sorted(distances, key=local_key) + sorted(
+            area_ids, key=lambda service_id: (names[service_id], str(service_id))
+        )
         national_count = len(national_ids)
         count = len(local_ids) + national_count
         _check_page(page, page_size, count)
@@ -277,9 +241,11 @@ def search_hits(filterset, *, page: int = 1, page_size: int = 20) -> HitPage:
     return HitPage(
         hits=[
             Hit(
-                service_id=service_id,
+                service_id=listings.as_uuid(service_id),
                 distance_km=distances[service_id][0] if service_id in distances else None,
-                location_id=distances[service_id][1] if service_id in distances else None,
+                location_id=listings.as_uuid(distances[service_id][1])
+                if service_id in distances
+                else None,
                 text_score=scores.get(service_id),
             )
             for service_id in page_ids
@@ -340,18 +306,66 @@ def service_search(filterset, *, page: int = 1, page_size: int = 20) -> SearchPa
     )
 
 
-def _candidate_ids(in_box) -> QuerySet:
-    """The ids of the local services a search may show, as one subquery: those with an
-    address in the box and those with an area and no address. Each part is read from its
-    own index (the box, a small partial index); asked as one condition with an OR, SQLite
-    reads every service in the country instead."""
-    return in_box.values("service_id").union(
-        Service.objects.filter(national=False, service_area__isnull=False)
-        .filter(~Exists(ServiceAtLocation.objects.filter(service_id=OuterRef("id"))))
-        .order_by()
-        .values("id"),
-        all=True,
-    )
+def _compiled_filters(queryset: QuerySet[Service]) -> tuple[str, list] | None:
+    """The conditions of a queryset of services as SQL over the service table, with their
+    parameters; None when nothing can match.
+
+    The FilterSet stays the one definition of every filter; the local search compiles its
+    conditions once and writes the statements round them itself, to fix the order the
+    database reads in (`_local_and_national`).
+    """
+    query = queryset.query
+    if set(query.alias_map) - {query.base_table}:
+        # A filter that joins another table would need that join in the statements too.
+        raise ValueError("Search filters must stay on the service table (EXISTS, not joins).")
+    try:
+        sql, params = query.get_compiler(using=queryset.db).compile(query.where)
+    except EmptyResultSet:
+        return None
+    except FullResultSet:
+        return "1 = 1", []
+    return f"({sql})", list(params)
+
+
+# The local services: those with an address in the box (read from the box's covering index,
+# then each address's service), and those with no address but an area that may hold the
+# point (read from the small partial index of services with an area). One condition with an
+# OR instead makes SQLite read every service in the country.
+LOCAL_SQL = """
+    SELECT {service}.id, {service}.name, l.id, l.latitude, l.longitude, NULL
+    FROM {location} l
+    JOIN {place} sal ON sal.location_id = l.id
+    JOIN {service} ON {service}.id = sal.service_id
+    WHERE l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s
+    AND NOT {service}.national AND {{filters}}
+    UNION ALL
+    SELECT {service}.id, {service}.name, NULL, NULL, NULL, {service}.service_area
+    FROM {service}
+    WHERE {service}.service_area IS NOT NULL AND NOT {service}.national
+    AND NOT EXISTS (SELECT 1 FROM {place} sal WHERE sal.service_id = {service}.id)
+    AND {{filters}}
+"""
+# National services, from their covering partial index. A bare `national` (as Django writes
+# it) is what lets SQLite match that index.
+NATIONAL_SQL = """
+    SELECT {service}.id FROM {service}
+    WHERE {service}.national AND {{filters}}
+    ORDER BY {service}.name, {service}.id
+"""
+
+
+def _local_and_national(filters: tuple[str, list], box) -> tuple[list[tuple], list]:
+    """The local rows (service id, name, location id, latitude, longitude, area) and the
+    national service ids, by name, that pass `filters`; ids as the database gives them."""
+    where, params = filters
+    with connection.cursor() as cursor:
+        cursor.execute(
+            listings.statement(LOCAL_SQL).format(filters=where), [*box, *params, *params]
+        )
+        local_rows = cursor.fetchall()
+        cursor.execute(listings.statement(NATIONAL_SQL).format(filters=where), params)
+        national_ids = [service_id for (service_id,) in cursor.fetchall()]
+    return local_rows, national_ids
 
 
 def _check_page(page: int, page_size: int, count: int) -> None:
