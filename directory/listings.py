@@ -22,7 +22,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from . import geo, hours, models
+from . import geo, hours, models, vocabulary
 from .models import (
     Language,
     Location,
@@ -284,6 +284,45 @@ def service_points_nearest_first(
         return [(service_id, None, lat, lon) for service_id, lat, lon in cursor.fetchall()]
 
 
+# The services a pathway plan adds to the nearest ones, read from their small partial
+# indexes in name order, a bounded number.
+NATIONAL_FOR_NEEDS_SQL = """
+    SELECT s.id FROM {service} s
+    WHERE s.national AND s.status = %s AND EXISTS (
+        SELECT 1 FROM {needs_terms} t WHERE t.service_id = s.id AND t.taxonomyterm_id IN ({ids}))
+    ORDER BY s.name, s.id LIMIT %s
+"""
+NATIONAL_SQL = """
+    SELECT s.id FROM {service} s WHERE s.national AND s.status = %s
+    ORDER BY s.name, s.id LIMIT %s
+"""
+WITH_AREA_SQL = """
+    SELECT s.id FROM {service} s WHERE s.service_area IS NOT NULL AND s.status = %s
+    ORDER BY s.name, s.id LIMIT %s
+"""
+
+
+def national_service_ids(needs: Iterable[str], limit: int) -> list:
+    """The first `limit` active national services by name; with `needs` (codes), only those
+    that help with one of them."""
+    term = TaxonomyTerm._meta.pk
+    terms = [
+        term.get_db_prep_value(vocabulary.term_id(vocabulary.NEED, code), connection)
+        for code in dict.fromkeys(needs)
+    ]
+    template = NATIONAL_FOR_NEEDS_SQL if terms else NATIONAL_SQL
+    with connection.cursor() as cursor:
+        cursor.execute(statement(template, len(terms)), [Service.Status.ACTIVE, *terms, limit])
+        return [as_uuid(service_id) for (service_id,) in cursor.fetchall()]
+
+
+def area_service_ids(limit: int) -> list:
+    """The first `limit` active services with a service area, by name."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement(WITH_AREA_SQL), [Service.Status.ACTIVE, limit])
+        return [as_uuid(service_id) for (service_id,) in cursor.fetchall()]
+
+
 # Values as each backend gives them: SQLite hands back text and integers where PostgreSQL
 # hands back UUIDs, dates, times and booleans.
 def as_uuid(value) -> UUID:
@@ -305,10 +344,16 @@ def json_value(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
+# Records are frozen, and most spans and languages recur across services (office hours,
+# the same language through staff): one shared record for each, rather than hundreds alike.
+@functools.lru_cache(maxsize=4096)
 def _schedule(weekday, opens_at, closes_at, open_bank_holidays, notes) -> ScheduleRecord:
     return ScheduleRecord(
         weekday, _time(opens_at), _time(closes_at), bool(open_bank_holidays), notes
     )
+
+
+_language = functools.lru_cache(maxsize=4096)(LanguageRecord)
 
 
 def read_services(ids: Iterable) -> dict[UUID, ServiceRecord]:
@@ -329,7 +374,7 @@ def read_services(ids: Iterable) -> dict[UUID, ServiceRecord]:
             terms[index][service_id].append(code)
         languages = defaultdict(list)
         for service_id, *fields in rows(LANGUAGES_SQL):
-            languages[service_id].append(LanguageRecord(*fields))
+            languages[service_id].append(_language(*fields))
         spoken = defaultdict(list)
         for phone_id, code in rows(PHONE_LANGUAGES_SQL):
             spoken[phone_id].append(code)

@@ -5,7 +5,10 @@ exact distances), adds national services and services whose area holds the perso
 copies each into a frozen `ServiceSnapshot`. The engine never sees the ORM.
 """
 
-from django.db.models import Exists, OuterRef
+import functools
+import math
+from datetime import date
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,8 +27,10 @@ MAX_REACH_KM = 200
 # local services (more than any section shows), and national or area-wide ones that fit.
 MAX_LOCAL_CANDIDATES = 60
 MAX_WIDE_CANDIDATES = 20
-# Locations read at first when looking for the nearest services (a service may have several).
-FIRST_ROWS = 6 * MAX_LOCAL_CANDIDATES
+# Where the search for the nearest services starts: a box this wide round the person, and
+# this many of its locations, nearest first (most services have one or two addresses).
+FIRST_RADIUS_KM = 2.5
+FIRST_ROWS = 2 * MAX_LOCAL_CANDIDATES
 
 
 def candidates_near(
@@ -33,7 +38,6 @@ def candidates_near(
 ) -> list:
     """Snapshots of the active services a plan may draw on, for a person at `origin`."""
     reach = min(max_distance_km * REACH_FACTOR, MAX_REACH_KM)
-    active = Service.objects.active()
     distances: dict = {}
     if origin is not None:
         distances = {
@@ -41,69 +45,68 @@ def candidates_near(
             for service_id, (distance, _) in _nearest(origin.point, reach).items()
         }
     wanted = set(distances)
-    national = active.filter(national=True)
-    if needs:
-        # Only the national lines that help with something asked for; a plan shows a few.
-        # A subquery, not a join, so the small index of national services leads: joined,
-        # SQLite starts from every service in the country with that need.
-        national = national.filter(
-            Exists(
-                Service.needs.through.objects.filter(
-                    service_id=OuterRef("id"), taxonomyterm__code__in=needs
-                )
-            )
-        )
-    wanted.update(
-        national.order_by("name", "id").values_list("id", flat=True)[:MAX_WIDE_CANDIDATES]
-    )
+    # Only the national lines that help with something asked for (a plan shows a few), and
+    # the services with an area (an IMHA, a local crisis line), with or without an address:
+    # the engine needs to know whether the person is inside it.
+    wanted.update(listings.national_service_ids(needs, MAX_WIDE_CANDIDATES))
     if origin is not None:
-        # Services with an area (an IMHA, a local crisis line), with or without an address:
-        # the engine needs to know whether the person is inside it.
-        wanted.update(
-            active.filter(service_area__isnull=False)
-            .order_by("name", "id")
-            .values_list("id", flat=True)[:MAX_WIDE_CANDIDATES]
-        )
+        wanted.update(listings.area_service_ids(MAX_WIDE_CANDIDATES))
     # Looked up by id alone, then the inactive dropped in Python: asking the database for
     # status as well makes SQLite walk every service in the country.
     records = listings.read_services(wanted)
     page_path = reverse("directory:service_detail", kwargs={"slug": "-"})
+    today = timezone.localdate()
     return [
         snapshot(
             record,
             origin,
             distances[record.id] if record.id in distances else _distance(record, origin, reach),
             page_path,
+            today,
         )
         for record in sorted(records.values(), key=lambda record: (record.name, str(record.id)))
         if record.status == Service.Status.ACTIVE
     ]
 
 
+# Spans recur across services (office hours), and their records are shared: so are these.
+_span = functools.lru_cache(maxsize=4096)(hours.Span.of)
+
+
 def _nearest(point: geo.Point, reach: float) -> dict:
     """The MAX_LOCAL_CANDIDATES services nearest `point` within `reach`, any status.
 
-    The database hands over the locations in the box nearest first by `geo.flat_km`, a few
-    hundred at a time, so a box round a city never brings its thousands of rows into
-    Python. It stops once every row not yet read lies further (by more than the flat
-    measure's error) than the farthest service kept: the answer is then exactly what
-    measuring every row would give.
+    It looks in a small box first (FIRST_RADIUS_KM), doubling it until the box holds
+    enough services or reaches `reach`: in a city the nearest services are a kilometre or
+    two away, and the box round them is all the database reads. In each box the database
+    hands over the locations nearest first by `geo.flat_km`, a few hundred at a time, and
+    stops once every row not yet read lies further (by more than the flat measure's error)
+    than the farthest service kept. The answer is exactly what measuring every location
+    within reach would give.
     """
-    box = geo.bounding_box(point, reach)
     if not geo.flat_holds(point, reach):
-        rows = listings.service_points_in_box(box)
+        rows = listings.service_points_in_box(geo.bounding_box(point, reach))
         return geo.nearest(point, rows, reach, limit=MAX_LOCAL_CANDIDATES)
-    wanted = FIRST_ROWS
+    radius, wanted = min(FIRST_RADIUS_KM, reach), FIRST_ROWS
     while True:
+        box = geo.bounding_box(point, radius)
         rows = listings.service_points_nearest_first(box, point, wanted)
-        found = geo.nearest(point, rows, reach, limit=MAX_LOCAL_CANDIDATES)
-        if len(rows) < wanted:
-            return found  # that was every row in the box
+        found = geo.nearest(point, rows, radius, limit=MAX_LOCAL_CANDIDATES)
         enough = len(found) >= MAX_LOCAL_CANDIDATES
-        farthest_kept = max(distance for distance, _ in found.values()) if enough else reach
-        if farthest_kept * geo.FLAT_MARGIN < geo.flat_km(point, rows[-1][2], rows[-1][3]):
+        # No row of the box left unread is nearer than this (every one, when all were read).
+        unread_from = (
+            geo.flat_km(point, rows[-1][2], rows[-1][3]) / geo.FLAT_MARGIN
+            if len(rows) == wanted
+            else math.inf
+        )
+        farthest_needed = max(distance for distance, _ in found.values()) if enough else radius
+        if farthest_needed >= unread_from:
+            wanted *= 4  # something unread may still count: read further into this box
+        elif enough or radius >= reach:
             return found
-        wanted *= 4
+        else:
+            # Every service within `radius` is known, and there are too few: look wider.
+            radius = min(radius * 2, reach)
 
 
 def _distance(record: listings.ServiceRecord, origin, reach: float) -> float | None:
@@ -120,11 +123,16 @@ def _distance(record: listings.ServiceRecord, origin, reach: float) -> float | N
 
 
 def snapshot(
-    record: listings.ServiceRecord, origin, distance_km: float | None, page_path: str
+    record: listings.ServiceRecord,
+    origin,
+    distance_km: float | None,
+    page_path: str,
+    today: date | None = None,
 ) -> ServiceSnapshot:
     """A frozen copy of what the engine needs to know about one service.
 
-    `page_path` is a service page's address with "-" for the slug, in the active language.
+    `page_path` is a service page's address with "-" for the slug, in the active language;
+    `today` decides whether the listing is stale (by default, today in London).
     """
     in_area = None
     if record.service_area and origin is not None:
@@ -155,12 +163,12 @@ def snapshot(
         national=record.national,
         distance_km=None if record.national else distance_km,
         in_service_area=in_area,
-        spans=tuple(hours.Span.of(span) for span in record.spans()),
+        spans=tuple(_span(span) for span in record.spans()),
         nation=record.nation(),
         ethnic_minority_led=record.organization.ethnic_minority_led,
         user_led=record.organization.user_led,
         free=record.free,
         assured_date=record.assured_date,
-        stale=record.is_stale(timezone.localdate()),
+        stale=record.is_stale(today or timezone.localdate()),
         referral_partner_ids=frozenset(str(partner.id) for partner in record.referral_partners),
     )

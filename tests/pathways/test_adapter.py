@@ -45,12 +45,23 @@ def _nearest_by_measuring_every_service(reach_km: float) -> list:
     [(90, 4.0), (200, 10.0), (90, 60.0), (25, 100.0)],
     ids=["dense-city", "crowded-city", "spread-out", "sparse-countryside"],
 )
-@pytest.mark.parametrize("first_rows", [adapter.FIRST_ROWS, 7], ids=["one-read", "several-reads"])
+@pytest.mark.parametrize(
+    ("first_rows", "first_radius_km"),
+    [
+        (adapter.FIRST_ROWS, adapter.FIRST_RADIUS_KM),
+        (7, adapter.FIRST_RADIUS_KM),
+        (adapter.FIRST_ROWS, 0.3),
+        (7, 30),
+    ],
+    ids=["as-set", "few-rows", "tiny-box", "few-rows-whole-reach"],
+)
 def test_the_candidates_are_the_nearest_services_within_reach(
-    count, max_km, first_rows, monkeypatch
+    count, max_km, first_rows, first_radius_km, monkeypatch
 ):
-    # With only 7 rows read at a time, the adapter must go back for more, several times.
+    # With only 7 rows read at a time, the adapter must go back for more, several times; from
+    # a tiny box, it must widen it several times; from the whole reach, never.
     monkeypatch.setattr(adapter, "FIRST_ROWS", first_rows)
+    monkeypatch.setattr(adapter, "FIRST_RADIUS_KM", first_radius_km)
     _place_services(count, max_km, seed=count + int(max_km))
     origin = geo.resolve_coordinates(ORIGIN.latitude, ORIGIN.longitude, find_nation=False)
     max_distance_km = 15
