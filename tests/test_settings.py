@@ -1,6 +1,7 @@
 """Settings come from the environment, and production values pass Django's deploy checks."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,28 @@ def test_sqlite_in_the_project_folder_is_the_default():
 def test_redis_url_makes_redis_the_shared_cache():
     env = {**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/0"}
     assert read_setting("s.CACHES['default']['BACKEND']", env).endswith(".RedisCache")
+
+
+def test_gunicorn_started_here_freezes_the_loaded_app_for_the_collector():
+    # gunicorn reads ./gunicorn.conf.py by itself; run in a child so this process's own
+    # collector is left alone.
+    script = (
+        "import gc, runpy\n"
+        "config = runpy.run_path('gunicorn.conf.py')\n"
+        "before = gc.get_freeze_count()\n"
+        "config['post_worker_init'](None)\n"
+        "print(gc.get_freeze_count() > before, gc.get_threshold())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split(maxsplit=1) == ["True", "(10000, 10, 10)\n"]
+    printed = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--print-config", "navigator.wsgi:application"],
+        cwd=ROOT,
+        env=clean_env(PRODUCTION),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert re.search(r"^post_worker_init\s*=\s*<post_worker_init\(\)>", printed, re.MULTILINE)
