@@ -91,6 +91,9 @@ def _nearest(point: geo.Point, reach: float) -> dict:
     while True:
         box = geo.bounding_box(point, radius)
         rows = listings.service_points_nearest_first(box, point, wanted)
+        if len(rows) < wanted and radius < reach and not _may_hold_enough(point, rows, radius):
+            radius = min(radius * 2, reach)  # too few, without measuring any exactly
+            continue
         found = geo.nearest(point, rows, radius, limit=MAX_LOCAL_CANDIDATES)
         enough = len(found) >= MAX_LOCAL_CANDIDATES
         # No row of the box left unread is nearer than this (every one, when all were read).
@@ -107,6 +110,17 @@ def _nearest(point: geo.Point, reach: float) -> dict:
         else:
             # Every service within `radius` is known, and there are too few: look wider.
             radius = min(radius * 2, reach)
+
+
+def _may_hold_enough(point: geo.Point, rows, radius: float) -> bool:
+    """Whether MAX_LOCAL_CANDIDATES services may be within `radius`, by the flat measure
+    with its error allowed for: when not, there are certainly fewer."""
+    measure = geo.flat_measure(point)
+    limit = radius * geo.FLAT_MARGIN
+    nearby = {
+        key for key, _tag, latitude, longitude in rows if measure(latitude, longitude) <= limit
+    }
+    return len(nearby) >= MAX_LOCAL_CANDIDATES
 
 
 def _distance(record: listings.ServiceRecord, origin, reach: float) -> float | None:
