@@ -215,8 +215,11 @@ PHONE_LANGUAGES_SQL = """
     WHERE p.service_id IN ({ids})
     ORDER BY l.name
 """
+# Times are read as text: the same few spans recur across services, and `_schedule` makes
+# one record for each, so its times are parsed once (not once a row, by the driver).
 SERVICE_HOURS_SQL = """
-    SELECT h.service_id, h.weekday, h.opens_at, h.closes_at, h.open_bank_holidays, h.notes
+    SELECT h.service_id, h.weekday, CAST(h.opens_at AS TEXT), CAST(h.closes_at AS TEXT),
+           h.open_bank_holidays, h.notes
     FROM {schedule} h WHERE h.service_id IN ({ids})
     ORDER BY h.weekday, h.opens_at, h.id
 """
@@ -228,8 +231,8 @@ LOCATIONS_SQL = """
     ORDER BY l.town, l.name, sal.location_id
 """
 LOCATION_HOURS_SQL = """
-    SELECT h.service_at_location_id, h.weekday, h.opens_at, h.closes_at,
-           h.open_bank_holidays, h.notes
+    SELECT h.service_at_location_id, h.weekday, CAST(h.opens_at AS TEXT),
+           CAST(h.closes_at AS TEXT), h.open_bank_holidays, h.notes
     FROM {schedule} h JOIN {place} sal ON sal.id = h.service_at_location_id
     WHERE sal.service_id IN ({ids})
     ORDER BY h.weekday, h.opens_at, h.id
