@@ -40,6 +40,16 @@ def test_a_plan_page_leads_with_the_crisis_lines_and_gives_reasons(client, demo)
     assert "Add to my list" in html
 
 
+def test_each_card_of_a_plan_says_how_far_once(client, demo):
+    html = client.post(reverse("pathways:plan"), {"where": "WV1"}).content.decode()
+    cards = html.split('<li class="card">')[1:]
+    near = [card for card in cards if " km away" in card]
+    assert near, "the demo has services near WV1"
+    for card in near:
+        card = card.split("</form>")[0]  # the card ends with its "Add to my list" button
+        assert card.count(" km") == 1, card
+
+
 def test_the_answers_are_not_put_in_an_address_until_the_person_asks_to_share(client, demo):
     html = client.post(
         reverse("pathways:plan"), {"where": "WV1", "needs": ["domestic_abuse"]}
