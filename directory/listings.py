@@ -300,8 +300,8 @@ NATIONAL_SQL = """
     ORDER BY s.name, s.id LIMIT %s
 """
 WITH_AREA_SQL = """
-    SELECT s.id FROM {service} s WHERE s.service_area IS NOT NULL AND s.status = %s
-    ORDER BY s.name, s.id LIMIT %s
+    SELECT s.id, s.service_area FROM {service} s WHERE s.service_area IS NOT NULL
+    AND s.status = %s ORDER BY s.name, s.id
 """
 
 
@@ -319,11 +319,22 @@ def national_service_ids(needs: Iterable[str], limit: int) -> list:
         return [as_uuid(service_id) for (service_id,) in cursor.fetchall()]
 
 
-def area_service_ids(limit: int) -> list:
-    """The first `limit` active services with a service area, by name."""
+def area_service_ids(point: geo.Point, limit: int) -> list:
+    """The first `limit` active services, by name, whose service area holds `point`.
+
+    Every service area is read and tested, so none that holds the person is left out
+    however many there are elsewhere (an IMHA, a local crisis line): a few hundred in the
+    whole UK. Beyond that, a stored bounding box of each area would let the database
+    narrow them first.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(statement(WITH_AREA_SQL), [Service.Status.ACTIVE, limit])
-        return [as_uuid(service_id) for (service_id,) in cursor.fetchall()]
+        cursor.execute(statement(WITH_AREA_SQL), [Service.Status.ACTIVE])
+        holding = [
+            as_uuid(service_id)
+            for service_id, area in cursor.fetchall()
+            if geo.area_contains(json_value(area), point)
+        ]
+    return holding[:limit]
 
 
 # Values as each backend gives them: SQLite hands back text and integers where PostgreSQL

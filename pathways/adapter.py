@@ -46,11 +46,11 @@ def candidates_near(
         }
     wanted = set(distances)
     # Only the national lines that help with something asked for (a plan shows a few), and
-    # the services with an area (an IMHA, a local crisis line), with or without an address:
-    # the engine needs to know whether the person is inside it.
+    # the services whose area holds the person (an IMHA, a local crisis line), with or
+    # without an address near them.
     wanted.update(listings.national_service_ids(needs, MAX_WIDE_CANDIDATES))
     if origin is not None:
-        wanted.update(listings.area_service_ids(MAX_WIDE_CANDIDATES))
+        wanted.update(listings.area_service_ids(origin.point, MAX_WIDE_CANDIDATES))
     # Looked up by id alone, then the inactive dropped in Python: asking the database for
     # status as well makes SQLite walk every service in the country.
     records = listings.read_services(wanted)

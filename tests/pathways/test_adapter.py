@@ -72,3 +72,30 @@ def test_the_candidates_are_the_nearest_services_within_reach(
     assert {snapshot.id for snapshot in snapshots} == {str(service_id) for service_id in expected}
     for snapshot in snapshots:
         assert 0 <= snapshot.distance_km <= reach
+
+
+def _square(latitude: float, longitude: float, half: float = 0.2) -> dict:
+    ring = [
+        [longitude - half, latitude - half],
+        [longitude + half, latitude - half],
+        [longitude + half, latitude + half],
+        [longitude - half, latitude + half],
+        [longitude - half, latitude - half],
+    ]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def test_the_service_whose_area_holds_the_person_is_a_candidate_however_many_areas_there_are():
+    # Many areas elsewhere (first by name) must not crowd out the one that holds the person:
+    # it is the IMHA, or the local crisis line, the plan is for.
+    for number in range(adapter.MAX_WIDE_CANDIDATES + 5):
+        factories.ServiceFactory(
+            name=f"Aardvark Area Line {number:02d}", service_area=_square(51.5, -0.1)
+        )
+    here = factories.ServiceFactory(
+        name="Zephyr Advocacy (IMHA)", service_area=_square(ORIGIN.latitude, ORIGIN.longitude)
+    )
+    origin = geo.resolve_coordinates(ORIGIN.latitude, ORIGIN.longitude, find_nation=False)
+    snapshots = {snapshot.id: snapshot for snapshot in adapter.candidates_near(origin, 15)}
+    assert str(here.id) in snapshots
+    assert snapshots[str(here.id)].in_service_area is True
