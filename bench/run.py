@@ -3,22 +3,23 @@
     python -m bench.run                    (or: python bench/run.py; make bench)
     BENCH_SIZES=1000,10000 BENCH_REQUESTS=100 python -m bench.run
 
-For each size: build the directory (or reuse the cached build, see bench/build.py), start
-gunicorn with 2 workers on 127.0.0.1 and a free port, check that the framework floor and the
-API give the same answer to the local query, warm up, then send the timed requests from this
-one process, one at a time, taking the scenarios in turn (round-robin) so that a burst of
-load from elsewhere on the machine falls on all of them alike. Prints a Markdown table of
-p50, p95 and p99 with each p50's ratio to the floor's at that size and to its own at the
-smallest size, then whether the two targets pass. Exits 0 whatever the numbers (it is a
-measurement, not a test); 1 only when it could not measure.
+Build each size's directory (or reuse the cached build, see bench/build.py), start a
+gunicorn with 2 workers for each on 127.0.0.1 and a free port, check that the framework
+floor and the API give the same answer to the local query, warm up, then send the timed
+requests from this one process, one at a time, each round taking every scenario of every
+size in turn (round-robin), so that a slow spell of the machine falls on all of them alike.
+Prints a Markdown table of p50, p95 and p99 with each p50's ratio to the floor's at that
+size and to its own at the smallest size, then whether the targets pass. Exits 0 whatever
+the numbers (it is a measurement, not a test); 1 only when it could not measure.
 
 Environment: BENCH_SIZES (default 1000,10000,100000), BENCH_REQUESTS (timed requests per
-scenario, default 200), BENCH_WARMUP (default 20), BENCH_MAX_SECONDS (time allowed for one
-size's warm-up and timed requests, default 240, so that a slow app or a busy machine cannot
+scenario, default 200), BENCH_WARMUP (default 20), BENCH_MAX_SECONDS (time allowed a size
+for warm-up and timed requests, default 240, so that a slow app or a busy machine cannot
 make the run take much over twelve minutes; at least 30 rounds are timed whatever it says,
 and the notes say when a size stopped short).
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -242,48 +243,65 @@ def check_floor(port: int) -> dict:
     return api
 
 
-def measure(size: int, requests: int, warmup: int, budget_seconds: float) -> SizeResult:
-    log = build.DATA_DIR / f"gunicorn-{size}.log"
-    with Server(build.database_path(size), log) as server:
-        local = check_floor(server.port)
-        timed = scenarios(local["results"][0]["slug"])
-        for scenario in timed:
-            status, body, _seconds = fetch(
-                server.port, scenario.path, scenario.accept, scenario.body
+def measure(
+    sizes: list[int], requests: int, warmup: int, budget_seconds: float
+) -> list[SizeResult]:
+    """Every size at once: a gunicorn for each, and the timed requests interleaved, each round
+    taking every scenario of every size in turn. This machine's speed drifts by a third over
+    minutes; timed one after another, the sizes met different spells of it, which the
+    100k ÷ 1k ratios then reported as the app's growth."""
+    with contextlib.ExitStack() as stack:
+        servers = {
+            size: stack.enter_context(
+                Server(build.database_path(size), build.DATA_DIR / f"gunicorn-{size}.log")
             )
-            if status != 200:
-                raise BenchError(f"GET {scenario.path} answered {status}: {body[:300]!r}")
+            for size in sizes
+        }
+        local = {size: check_floor(server.port) for size, server in servers.items()}
+        timed = {size: scenarios(local[size]["results"][0]["slug"]) for size in sizes}
+        for size, server in servers.items():
+            for scenario in timed[size]:
+                status, body, _seconds = fetch(
+                    server.port, scenario.path, scenario.accept, scenario.body
+                )
+                if status != 200:
+                    raise BenchError(f"GET {scenario.path} answered {status}: {body[:300]!r}")
         load_before = os.getloadavg()[0]
         # The budget covers warm-up and timing alike; MIN_ROUNDS are timed whatever it says.
-        deadline = time.monotonic() + budget_seconds
+        deadline = time.monotonic() + budget_seconds * len(sizes)
         for _ in range(warmup):
             if time.monotonic() > deadline:
                 break
-            for scenario in timed:
-                fetch(server.port, scenario.path, scenario.accept, scenario.body)
+            for size, server in servers.items():
+                for scenario in timed[size]:
+                    fetch(server.port, scenario.path, scenario.accept, scenario.body)
         truncated = False
         for round_number in range(requests):
             if round_number >= MIN_ROUNDS and time.monotonic() > deadline:
                 truncated = True
                 break
-            for scenario in timed:
-                status, _body, seconds = fetch(
-                    server.port, scenario.path, scenario.accept, scenario.body
-                )
-                if status == 200:
-                    scenario.samples.append(seconds * 1000)
-                else:
-                    scenario.errors += 1
+            for size, server in servers.items():
+                for scenario in timed[size]:
+                    status, _body, seconds = fetch(
+                        server.port, scenario.path, scenario.accept, scenario.body
+                    )
+                    if status == 200:
+                        scenario.samples.append(seconds * 1000)
+                    else:
+                        scenario.errors += 1
         load_after = os.getloadavg()[0]
-    return SizeResult(
-        size=size,
-        scenarios=timed,
-        local_ids=[result["id"] for result in local["results"]],
-        local_count=local["count"],
-        nearby=sum(1 for result in local["results"] if result["distance_km"] is not None),
-        truncated=truncated,
-        load=(load_before, load_after),
-    )
+    return [
+        SizeResult(
+            size=size,
+            scenarios=timed[size],
+            local_ids=[result["id"] for result in local[size]["results"]],
+            local_count=local[size]["count"],
+            nearby=sum(1 for result in local[size]["results"] if result["distance_km"] is not None),
+            truncated=truncated,
+            load=(load_before, load_after),
+        )
+        for size in sizes
+    ]
 
 
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -400,14 +418,15 @@ def notes(results: list[SizeResult], builds: dict[int, dict], requests: int, war
     ]
     yield (
         f"{requests} timed requests per row after {warmup} warm-up rounds, one client, one "
-        f"request at a time, scenarios in turn; gunicorn {WORKERS} sync workers, DEBUG off, "
+        "request at a time, every scenario of every size in turn; a gunicorn for each size, "
+        f"{WORKERS} sync workers, DEBUG off, "
         f"SQLite {sqlite3.sqlite_version}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs."
         + (f" Stopped early by BENCH_MAX_SECONDS: {', '.join(short)}." if short else "")
         + (f" Non-200 answers: {', '.join(errors)}." if errors else "")
     )
-    loads = ", ".join(f"{size_label(r.size)} {r.load[0]:.1f}→{r.load[1]:.1f}" for r in results)
-    yield f"Load average (1 min) before → after each size's timing: {loads}."
+    before, after = first.load
+    yield f"Load average (1 min) before → after the timing: {before:.1f} → {after:.1f}."
 
 
 def main() -> int:
@@ -418,10 +437,12 @@ def main() -> int:
     sizes = sorted(set(sizes))
     try:
         builds = {size: build.ensure_built(size) for size in sizes}
-        results = []
-        for size in sizes:
-            print(f"Measuring {size_label(size)} …", file=sys.stderr, flush=True)
-            results.append(measure(size, requests, warmup, budget))
+        print(
+            f"Measuring {', '.join(size_label(size) for size in sizes)} together …",
+            file=sys.stderr,
+            flush=True,
+        )
+        results = measure(sizes, requests, warmup, budget)
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr)
         return 1
