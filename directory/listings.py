@@ -289,13 +289,13 @@ def service_points_nearest_first(
 
 # The services a pathway plan adds to the nearest ones, read from their small partial
 # indexes in name order, a bounded number.
-NATIONAL_FOR_NEEDS_SQL = """
+NATIONAL_LINES_FOR_NEEDS_SQL = """
     SELECT s.id FROM {service} s
     WHERE s.national AND s.status = %s AND EXISTS (
         SELECT 1 FROM {needs_terms} t WHERE t.service_id = s.id AND t.taxonomyterm_id IN ({ids}))
     ORDER BY s.name, s.id LIMIT %s
 """
-NATIONAL_SQL = """
+NATIONAL_LINES_SQL = """
     SELECT s.id FROM {service} s WHERE s.national AND s.status = %s
     ORDER BY s.name, s.id LIMIT %s
 """
@@ -313,7 +313,7 @@ def national_service_ids(needs: Iterable[str], limit: int) -> list:
         term.get_db_prep_value(vocabulary.term_id(vocabulary.NEED, code), connection)
         for code in dict.fromkeys(needs)
     ]
-    template = NATIONAL_FOR_NEEDS_SQL if terms else NATIONAL_SQL
+    template = NATIONAL_LINES_FOR_NEEDS_SQL if terms else NATIONAL_LINES_SQL
     with connection.cursor() as cursor:
         cursor.execute(statement(template, len(terms)), [Service.Status.ACTIVE, *terms, limit])
         return [as_uuid(service_id) for (service_id,) in cursor.fetchall()]
@@ -543,20 +543,24 @@ def location_json(location: Location | LocationRecord) -> dict:
     }
 
 
+def service_page_link(request=None):
+    """A function from a service's slug to its page's address in the active language
+    (absolute, given a request), for linking many services: the URL is reversed once."""
+    # Service pages differ only by slug; "-" stands for it (no slug is "-").
+    path = reverse("directory:service_detail", kwargs={"slug": "-"})
+    link = request.build_absolute_uri(path) if request is not None else path
+    return lambda slug: link.replace("/-/", f"/{slug}/", 1)
+
+
 class _Shown:
     """What every service on one response shares: how links to its pages are made, the
     names of the days in the active language and today's date, worked out once, not per
     service and per span."""
 
     def __init__(self, request=None, today: date | None = None):
-        # Service pages differ only by slug; "-" stands for it (no slug is "-").
-        path = reverse("directory:service_detail", kwargs={"slug": "-"})
-        self._link = request.build_absolute_uri(path) if request is not None else path
+        self.web_url = service_page_link(request)
         self.day_names = {weekday: str(name) for weekday, name in DAY_NAMES.items()}
         self.today = today or timezone.localdate()
-
-    def web_url(self, slug: str) -> str:
-        return self._link.replace("/-/", f"/{slug}/", 1)
 
 
 def _clock(value: time) -> str:

@@ -9,7 +9,6 @@ import functools
 import math
 from datetime import date
 
-from django.urls import reverse
 from django.utils import timezone
 
 from directory import geo, hours, listings
@@ -54,14 +53,14 @@ def candidates_near(
     # Looked up by id alone, then the inactive dropped in Python: asking the database for
     # status as well makes SQLite walk every service in the country.
     records = listings.read_services(wanted)
-    page_path = reverse("directory:service_detail", kwargs={"slug": "-"})
+    page_link = listings.service_page_link()
     today = timezone.localdate()
     return [
         snapshot(
             record,
             origin,
             distances[record.id] if record.id in distances else _distance(record, origin, reach),
-            page_path,
+            page_link,
             today,
         )
         for record in sorted(records.values(), key=lambda record: (record.name, str(record.id)))
@@ -140,12 +139,12 @@ def snapshot(
     record: listings.ServiceRecord,
     origin,
     distance_km: float | None,
-    page_path: str,
+    page_link,
     today: date | None = None,
 ) -> ServiceSnapshot:
     """A frozen copy of what the engine needs to know about one service.
 
-    `page_path` is a service page's address with "-" for the slug, in the active language;
+    `page_link` gives a service page's address from its slug (`listings.service_page_link`);
     `today` decides whether the listing is stale (by default, today in London).
     """
     in_area = None
@@ -156,7 +155,7 @@ def snapshot(
         slug=record.slug,
         name=record.name,
         organization=record.organization.name,
-        url=page_path.replace("/-/", f"/{record.slug}/"),
+        url=page_link(record.slug),
         phones=tuple(
             PhoneLine(
                 number=phone.number,
